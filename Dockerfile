@@ -1,0 +1,31 @@
+# Multi-stage image for the node agent, the VPP bridge, the CLI and the CNI forwarder.
+# Build stage runs as an unprivileged user; the runtime image carries only dist/, config/,
+# production node_modules and the compiled CNI forwarder.
+FROM node:20-bookworm AS build
+RUN useradd --create-home --uid 10001 builder
+USER builder
+WORKDIR /home/builder/ipnet
+COPY --chown=builder:builder package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY --chown=builder:builder . .
+RUN npm run build \
+ && if [ -x native/build.sh ]; then native/build.sh; fi \
+ && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends iproute2 \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /opt/ipnet
+COPY --from=build /home/builder/ipnet/package.json ./
+COPY --from=build /home/builder/ipnet/node_modules ./node_modules
+COPY --from=build /home/builder/ipnet/dist ./dist
+COPY --from=build /home/builder/ipnet/bin ./bin
+COPY --from=build /home/builder/ipnet/config ./config
+COPY --from=build /home/builder/ipnet/native ./native
+ENV NODE_ENV=production
+# The agent needs NET_ADMIN and the host's netns mounts in a cluster (see config/ for the DaemonSet);
+# it runs as root there for the same reason every CNI agent does.
+EXPOSE 9999
+ENTRYPOINT ["node", "bin/ipnet-agent.js"]
+CMD ["--config", "/etc/ipnet/ipnet.yaml"]
