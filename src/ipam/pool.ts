@@ -115,7 +115,11 @@ export class PodIpPool {
       throw new IpamError(`failed to allocate an IP for interface ${ifName} of pod ${podKey(pod)}: pod has no main IP`);
     }
     const ip = this.take(podKey(pod));
-    entry.custom.set(network ? `${ifName}/${network}` : ifName, ip);
+    const slot = network ? `${ifName}/${network}` : ifName;
+    // A repeated request for the same slot replaces its IP; the old one must not leak.
+    const previous = entry.custom.get(slot);
+    if (previous !== undefined) this.unmark(tryParseIPv4(previous) as number);
+    entry.custom.set(slot, ip);
     return ip;
   }
 
