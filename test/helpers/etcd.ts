@@ -13,7 +13,7 @@ export interface EtcdServer {
   /** Client URL, e.g. `http://127.0.0.1:41234`. */
   readonly endpoint: string;
   readonly dataDir: string;
-  /** SIGTERM (SIGKILL after 5 s) and remove the temp dirs this helper created. */
+  /** Stop the process (SIGTERM if the caller owns the data dir) and remove this helper's temp dirs. */
   stop(): Promise<void>;
   /** SIGKILL, keeping the data dir so `restart` can bring the same member back. */
   kill(): Promise<void>;
@@ -111,7 +111,8 @@ class Member implements EtcdServer {
   }
 
   async stop(): Promise<void> {
-    await this.terminate('SIGTERM');
+    // Data about to be deleted needs no graceful shutdown (saves 1-2 s per test file).
+    await this.terminate(this.dataDir.startsWith(this.root) ? 'SIGKILL' : 'SIGTERM');
     // A caller-supplied data dir lives outside root and is left alone.
     await rm(this.root, { recursive: true, force: true });
   }
