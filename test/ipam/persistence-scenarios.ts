@@ -58,8 +58,19 @@ export async function racingWritersNeverShare(t: ExecutionContext, b: Backend, s
     await sa.close();
     if (sb !== sa) await sb.close();
   });
-  const x = await PersistentIpam.open(sa, 'node-r', node1, []);
-  const y = await PersistentIpam.open(sb, 'node-r', node1, []);
+  let lost = 0;
+  const counting = (s: Store): Store => new Proxy(s, {
+    get(target, prop, receiver) {
+      if (prop !== 'txn') return Reflect.get(target, prop, receiver) as unknown;
+      return async (...args: Parameters<Store['txn']>) => {
+        const r = await target.txn(...args);
+        if (!r.succeeded) lost++;
+        return r;
+      };
+    },
+  });
+  const x = await PersistentIpam.open(counting(sa), 'node-r', node1, []);
+  const y = await PersistentIpam.open(counting(sb), 'node-r', node1, []);
   const px = names(20, 'x');
   const py = names(20, 'y');
   const both = [pod('shared')];
@@ -71,6 +82,7 @@ export async function racingWritersNeverShare(t: ExecutionContext, b: Backend, s
   const sharedX = results[40];
   t.is(sharedX, results[41], 'the same pod gets the same IP from either writer');
   t.is(new Set(results.slice(0, 41)).size, 41, 'no IP handed out twice');
+  t.true(lost > 0, 'the writers really collided');
   const ips = await keysUnder(sa, '/ipnet/ipam/node-r/ips/');
   t.is(Object.keys(ips).length, 41);
   const pods = await keysUnder(sa, '/ipnet/ipam/node-r/pods/');
