@@ -1,0 +1,183 @@
+/**
+ * Lifecycle of one pod's network: pending → wiring → wired → unwiring → gone, with a failed
+ * wiring reverting before it reports. Pure definition: the effects (`wire`, `revert`,
+ * `unwire`) are named here and provided at the composition root.
+ */
+import { assign, emit, setup } from 'xstate';
+import { effect } from './effect.js';
+
+/** The sandbox a CNI ADD names; a new container for the same pod replaces the old wiring. */
+export interface PodContainer {
+  readonly containerId: string;
+  readonly netns: string;
+  readonly ifName: string;
+}
+
+/** What a successful wiring produced; handed back unchanged on a duplicate ADD. */
+export interface PodWiring {
+  readonly ip: string;
+  readonly gateway: string;
+  readonly mac: string;
+  readonly vppIfName: string;
+  readonly hostIfName: string;
+}
+
+/** Input of every pod effect. */
+export interface PodEffectInput {
+  readonly podKey: string;
+  readonly container: PodContainer;
+  readonly wiring: PodWiring | undefined;
+  readonly error: string | undefined;
+}
+
+/** Events a pod actor accepts (dot-namespaced). */
+export type PodEvent =
+  | ({ type: 'cni.add' } & PodContainer)
+  | { type: 'cni.del'; containerId: string }
+  | { type: 'resync.begin' }
+  | { type: 'resync.end' };
+
+/** Events a pod actor emits to listeners (the CNI server waits on these). */
+export type PodEmitted =
+  | { type: 'pod.wired'; podKey: string; containerId: string; wiring: PodWiring }
+  | { type: 'pod.failed'; podKey: string; containerId: string; error: string; revertError: string | undefined }
+  | { type: 'pod.deleted'; podKey: string; containerId: string; error: string | undefined };
+
+/** The pod machine's memory. */
+export interface PodContext {
+  readonly podKey: string;
+  readonly container: PodContainer | undefined;
+  readonly wiring: PodWiring | undefined;
+  readonly error: string | undefined;
+  /** A newer container waiting for the old wiring to be removed. */
+  readonly next: PodContainer | undefined;
+  /** A DEL arrived while wiring; honour it once wiring settles. */
+  readonly deleteRequested: boolean;
+}
+
+const effectInput = ({ context }: { context: PodContext }): PodEffectInput => ({
+  podKey: context.podKey,
+  container: context.container as PodContainer,
+  wiring: context.wiring,
+  error: context.error,
+});
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const containerOf = (e: PodContainer): PodContainer => ({ containerId: e.containerId, netns: e.netns, ifName: e.ifName });
+
+/** The pod lifecycle machine. */
+export const podMachine = setup({
+  types: {
+    context: {} as PodContext,
+    input: {} as { podKey: string },
+    events: {} as PodEvent,
+    emitted: {} as PodEmitted,
+  },
+  actors: {
+    wire: effect<PodWiring, PodEffectInput>('wire'),
+    revert: effect<void, PodEffectInput>('revert'),
+    unwire: effect<void, PodEffectInput>('unwire'),
+  },
+  guards: {
+    sameContainer: ({ context, event }) => 'containerId' in event && context.container?.containerId === event.containerId,
+    hasNext: ({ context }) => context.next !== undefined,
+    deleteRequested: ({ context }) => context.deleteRequested,
+  },
+  actions: {
+    emitWired: emit(({ context }) => ({
+      type: 'pod.wired' as const,
+      podKey: context.podKey,
+      containerId: context.container?.containerId ?? '',
+      wiring: context.wiring as PodWiring,
+    })),
+  },
+}).createMachine({
+  id: 'pod',
+  context: ({ input }) => ({ podKey: input.podKey, container: undefined, wiring: undefined, error: undefined, next: undefined, deleteRequested: false }),
+  initial: 'pending',
+  states: {
+    pending: {
+      on: {
+        'cni.add': { target: 'wiring', actions: assign({ container: ({ event }) => containerOf(event) }) },
+        'cni.del': { target: 'gone', actions: emit(({ context, event }) => ({ type: 'pod.deleted' as const, podKey: context.podKey, containerId: event.containerId, error: undefined })) },
+      },
+    },
+    wiring: {
+      invoke: {
+        id: 'wire',
+        src: 'wire',
+        input: effectInput,
+        onDone: [
+          { guard: 'deleteRequested', target: 'unwiring', actions: assign({ wiring: ({ event }) => event.output, deleteRequested: false }) },
+          { guard: 'hasNext', target: 'unwiring', actions: assign({ wiring: ({ event }) => event.output }) },
+          { target: 'wired', actions: [assign({ wiring: ({ event }) => event.output, error: undefined }), 'emitWired'] },
+        ],
+        onError: { target: 'reverting', actions: assign({ error: ({ event }) => message(event.error) }) },
+      },
+      on: {
+        'cni.add': { guard: ({ context, event }) => context.container?.containerId !== event.containerId, actions: assign({ next: ({ event }) => containerOf(event) }) },
+        'cni.del': { actions: assign({ deleteRequested: true }) },
+      },
+    },
+    wired: {
+      on: {
+        'cni.add': [
+          { guard: 'sameContainer', actions: 'emitWired' },
+          { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) },
+        ],
+        'cni.del': { target: 'unwiring' },
+        'resync.begin': { target: 'resyncing' },
+      },
+    },
+    resyncing: {
+      on: {
+        'resync.end': { target: 'wired' },
+        'cni.add': [{ guard: 'sameContainer', actions: 'emitWired' }, { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) }],
+        'cni.del': { target: 'unwiring' },
+      },
+    },
+    reverting: {
+      invoke: {
+        id: 'revert',
+        src: 'revert',
+        input: effectInput,
+        onDone: { target: 'failed', actions: emit(({ context }) => failed(context, undefined)) },
+        onError: { target: 'failed', actions: emit(({ context, event }) => failed(context, message(event.error))) },
+      },
+    },
+    failed: {
+      on: {
+        'cni.add': { target: 'wiring', actions: assign({ container: ({ event }) => containerOf(event), error: undefined, wiring: undefined }) },
+        'cni.del': { target: 'gone', actions: emit(({ context, event }) => ({ type: 'pod.deleted' as const, podKey: context.podKey, containerId: event.containerId, error: undefined })) },
+      },
+    },
+    unwiring: {
+      invoke: {
+        id: 'unwire',
+        src: 'unwire',
+        input: effectInput,
+        onDone: [
+          { guard: 'hasNext', target: 'wiring', actions: [emit(({ context }) => deleted(context, undefined)), assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined })] },
+          { target: 'gone', actions: emit(({ context }) => deleted(context, undefined)) },
+        ],
+        // resync removes whatever a failed unwire left behind (leaked interfaces are ours by name)
+        onError: [
+          { guard: 'hasNext', target: 'wiring', actions: [emit(({ context, event }) => deleted(context, message(event.error))), assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined })] },
+          { target: 'gone', actions: emit(({ context, event }) => deleted(context, message(event.error))) },
+        ],
+      },
+      on: {
+        'cni.add': { actions: assign({ next: ({ event }) => containerOf(event) }) },
+      },
+    },
+    gone: { type: 'final' },
+  },
+});
+
+function failed(context: PodContext, revertError: string | undefined): PodEmitted {
+  return { type: 'pod.failed', podKey: context.podKey, containerId: context.container?.containerId ?? '', error: context.error ?? 'unknown error', revertError };
+}
+
+function deleted(context: PodContext, error: string | undefined): PodEmitted {
+  return { type: 'pod.deleted', podKey: context.podKey, containerId: context.container?.containerId ?? '', error };
+}
