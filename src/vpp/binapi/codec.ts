@@ -1,0 +1,184 @@
+/**
+ * The field-definition engine's leaves: big-endian integers, enums, bools, f64, fixed byte
+ * arrays and strings. Every codec knows its wire size, writes into a zero-filled buffer
+ * (so an absent value costs nothing) and reads against a cursor that bounds every access.
+ */
+import { BinapiEncodeError } from './errors.js';
+
+/** Read position and hard end of one decode; codecs never look past `end`. */
+export interface Cursor {
+  off: number;
+  end: number;
+}
+
+/** Internal decode failure; carries the field path and is turned into a result by `decode`. */
+export class DecodeFail extends Error {
+  readonly path: string[] = [];
+  constructor(
+    message: string,
+    readonly reason: 'short' | 'inconsistent',
+  ) {
+    super(message);
+  }
+}
+
+/** What a codec is, so tests and tools can walk definitions (generate values, print layouts). */
+export type Shape =
+  | { t: 'int'; bytes: 1 | 2 | 4; signed: boolean; enumName?: string }
+  | { t: 'bigint'; signed: boolean }
+  | { t: 'f64' }
+  | { t: 'bool' }
+  | { t: 'bytes'; n: number; alias?: string }
+  | { t: 'fstring'; n: number }
+  | { t: 'vstring' }
+  | { t: 'array'; n: number; of: AnyCodec }
+  | { t: 'vla'; count: string; of: AnyCodec }
+  | { t: 'struct'; name: string; fields: readonly (readonly [string, AnyCodec])[] }
+  | { t: 'union'; name: string; size: number; members: readonly (readonly [string, AnyCodec])[] };
+
+/** One field type: decodes to `Out`, encodes from `In` (absent input encodes as zero). */
+export interface Codec<Out, In = Out> {
+  readonly shape: Shape;
+  /** Wire size when it does not depend on the value. */
+  readonly fixed: number | undefined;
+  /** Smallest possible wire size; bounds untrusted counts before allocating. */
+  readonly min: number;
+  size(v: In | undefined): number;
+  /** Writes at `off` into a zero-filled buffer and returns the next offset. */
+  write(buf: Buffer, off: number, v: In | undefined, path: string): number;
+  read(buf: Buffer, c: Cursor, parent: Record<string, unknown>): Out;
+}
+
+/** Any codec, for containers that hold fields of mixed types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCodec = Codec<any, any>;
+/** Decoded type of a codec. */
+export type OutOf<C> = C extends Codec<infer O, infer _I> ? O : never;
+/** Encodable type of a codec. */
+export type InOf<C> = C extends Codec<infer _O, infer I> ? I : never;
+
+/** Fails the decode when fewer than `n` bytes remain. */
+export function need(c: Cursor, n: number, what: string): void {
+  if (c.off + n > c.end) throw new DecodeFail(`${what} needs ${n} bytes at offset ${c.off}, ${c.end - c.off} remain`, 'short');
+}
+
+function fixedCodec<Out, In>(shape: Shape, n: number, write: (buf: Buffer, off: number, v: In, path: string) => void, read: (buf: Buffer, off: number) => Out): Codec<Out, In> {
+  return {
+    shape,
+    fixed: n,
+    min: n,
+    size: () => n,
+    write(buf, off, v, path) {
+      if (v !== undefined) write(buf, off, v, path);
+      return off + n;
+    },
+    read(buf, c) {
+      need(c, n, shape.t);
+      const v = read(buf, c.off);
+      c.off += n;
+      return v;
+    },
+  };
+}
+
+function intCodec(bytes: 1 | 2 | 4, signed: boolean, enumName?: string): Codec<number> {
+  const lo = signed ? -(2 ** (bytes * 8 - 1)) : 0;
+  const hi = signed ? 2 ** (bytes * 8 - 1) - 1 : 2 ** (bytes * 8) - 1;
+  const w = signed
+    ? (buf: Buffer, off: number, v: number) => buf.writeIntBE(v, off, bytes)
+    : (buf: Buffer, off: number, v: number) => buf.writeUIntBE(v, off, bytes);
+  const r = signed
+    ? bytes === 4 ? (buf: Buffer, off: number) => buf.readInt32BE(off) : (buf: Buffer, off: number) => buf.readIntBE(off, bytes)
+    : bytes === 4 ? (buf: Buffer, off: number) => buf.readUInt32BE(off) : (buf: Buffer, off: number) => buf.readUIntBE(off, bytes);
+  const shape: Shape = enumName === undefined ? { t: 'int', bytes, signed } : { t: 'int', bytes, signed, enumName };
+  return fixedCodec<number, number>(shape, bytes, (buf, off, v, path) => {
+    if (!Number.isInteger(v) || v < lo || v > hi) {
+      throw new BinapiEncodeError(`failed to encode ${path}: ${String(v)} is not a ${signed ? 'i' : 'u'}${bytes * 8}`);
+    }
+    w(buf, off, v);
+  }, r);
+}
+
+function bigCodec(signed: boolean): Codec<bigint, bigint | number> {
+  return fixedCodec<bigint, bigint | number>({ t: 'bigint', signed }, 8, (buf, off, v, path) => {
+    try {
+      if (signed) buf.writeBigInt64BE(BigInt(v), off);
+      else buf.writeBigUInt64BE(BigInt(v), off);
+    } catch (err) {
+      throw new BinapiEncodeError(`failed to encode ${path}: ${String(v)} is not a ${signed ? 'i' : 'u'}64 (${(err as Error).message})`);
+    }
+  }, signed ? (buf, off) => buf.readBigInt64BE(off) : (buf, off) => buf.readBigUInt64BE(off));
+}
+
+/** Unsigned and signed big-endian integers, as VPP packs them. */
+export const u8 = intCodec(1, false);
+export const u16 = intCodec(2, false);
+export const u32 = intCodec(4, false);
+export const i8 = intCodec(1, true);
+export const i16 = intCodec(2, true);
+export const i32 = intCodec(4, true);
+/** 64-bit integers decode to bigint (handles, pointers); encode from bigint or a safe number. */
+export const u64 = bigCodec(false);
+export const i64 = bigCodec(true);
+
+/** f64 travels in host (little-endian) order: VPP's host-to-net for doubles is the identity. */
+export const f64 = fixedCodec<number, number>({ t: 'f64' }, 8, (buf, off, v) => buf.writeDoubleLE(v, off), (buf, off) => buf.readDoubleLE(off));
+
+/** One byte; any non-zero byte reads as true, as VPP tests it. */
+export const bool = fixedCodec<boolean, boolean>({ t: 'bool' }, 1, (buf, off, v) => buf.writeUInt8(v ? 1 : 0, off), (buf, off) => buf[off] !== 0);
+
+/** A named enum or flags type with a declared base (u8 or u32 in our set). */
+export function enumOf(name: string, base: 'u8' | 'u16' | 'u32'): Codec<number> {
+  return intCodec(base === 'u8' ? 1 : base === 'u16' ? 2 : 4, false, name);
+}
+
+/** `u8 x[N]` (MACs, IPv4/IPv6 addresses): decodes to a copied Uint8Array, encodes shorter input zero-padded. */
+export function bytes(n: number, alias?: string): Codec<Uint8Array, ArrayLike<number>> {
+  const shape: Shape = alias === undefined ? { t: 'bytes', n } : { t: 'bytes', n, alias };
+  return fixedCodec<Uint8Array, ArrayLike<number>>(shape, n, (buf, off, v, path) => {
+    if (v.length > n) throw new BinapiEncodeError(`failed to encode ${path}: ${v.length} bytes exceed ${n}`);
+    for (let i = 0; i < v.length; i++) {
+      const b = v[i] ?? 0;
+      if (!Number.isInteger(b) || b < 0 || b > 255) throw new BinapiEncodeError(`failed to encode ${path}[${i}]: ${b} is not a byte`);
+      buf[off + i] = b;
+    }
+  }, (buf, off) => new Uint8Array(buf.subarray(off, off + n)));
+}
+
+/** `string x[N]`: NUL-padded, at most N−1 bytes of UTF-8; reading stops at the first NUL. */
+export function fstring(n: number): Codec<string, string> {
+  return fixedCodec<string, string>({ t: 'fstring', n }, n, (buf, off, v, path) => {
+    const len = Buffer.byteLength(v, 'utf8');
+    if (len > n - 1) throw new BinapiEncodeError(`failed to encode ${path}: string of ${len} bytes exceeds ${n - 1}`);
+    buf.write(v, off, len, 'utf8');
+  }, (buf, off) => {
+    let e = off;
+    const stop = off + n;
+    while (e < stop && buf[e] !== 0) e++;
+    return buf.toString('utf8', off, e);
+  });
+}
+
+/** `string x[]`: u32 big-endian length then the bytes, no NUL; the length is bounded by the frame. */
+export const vstring: Codec<string, string> = {
+  shape: { t: 'vstring' },
+  fixed: undefined,
+  min: 4,
+  size: (v) => 4 + (v === undefined ? 0 : Buffer.byteLength(v, 'utf8')),
+  write(buf, off, v) {
+    if (v === undefined || v.length === 0) return off + 4;
+    const len = buf.write(v, off + 4, 'utf8');
+    buf.writeUInt32BE(len, off);
+    return off + 4 + len;
+  },
+  read(buf, c) {
+    need(c, 4, 'string length');
+    const len = buf.readUInt32BE(c.off);
+    if (len > c.end - c.off - 4) {
+      throw new DecodeFail(`string length ${len} at offset ${c.off} runs past the frame (${c.end - c.off - 4} bytes remain)`, 'inconsistent');
+    }
+    const s = buf.toString('utf8', c.off + 4, c.off + 4 + len);
+    c.off += 4 + len;
+    return s;
+  },
+};

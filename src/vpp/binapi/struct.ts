@@ -1,0 +1,170 @@
+/**
+ * The engine's containers: packed structs (field order = wire order), unions, fixed arrays and
+ * variable arrays whose length lives in an earlier count field of the same struct. Types of
+ * decoded and encodable values are derived from the definitions, so defs are the only source.
+ */
+import { BinapiEncodeError } from './errors.js';
+import { DecodeFail, need, type AnyCodec, type Codec, type Cursor, type InOf, type OutOf } from './codec.js';
+
+/** Field definitions of a struct, in wire order (object key order is preserved for string keys). */
+export type Fields = Record<string, AnyCodec>;
+/** Decoded value of a struct: every field present. */
+export type StructOut<F extends Fields> = { -readonly [K in keyof F]: OutOf<F[K]> };
+/** Encodable value of a struct: every field optional (absent = zero); count fields are filled in. */
+export type StructIn<F extends Fields> = { [K in keyof F]?: InOf<F[K]> };
+
+/** Bound on any variable array's element count, on top of the remaining-bytes bound. */
+export const MAX_ARRAY_ELEMENTS = 1 << 20;
+
+/** A packed struct. Count fields of variable arrays are written from the array's length. */
+export function struct<F extends Fields>(name: string, fields: F): Codec<StructOut<F>, StructIn<F>> {
+  const list = Object.entries(fields) as [string, AnyCodec][];
+  const countOf = new Map<string, string>();
+  for (const [fname, c] of list) {
+    if (c.shape.t !== 'vla') continue;
+    const count = c.shape.count;
+    const idx = list.findIndex(([n]) => n === count);
+    if (idx < 0 || idx >= list.findIndex(([n]) => n === fname)) {
+      throw new Error(`bad definition ${name}.${fname}: count field ${count} must precede it`);
+    }
+    countOf.set(count, fname);
+  }
+  let fixed: number | undefined = 0;
+  let min = 0;
+  for (const [, c] of list) {
+    fixed = fixed === undefined || c.fixed === undefined ? undefined : fixed + c.fixed;
+    min += c.min;
+  }
+  const fieldValue = (v: Record<string, unknown> | undefined, fname: string): unknown => {
+    const arr = countOf.get(fname);
+    if (arr === undefined) return v?.[fname];
+    const items = v?.[arr] as ArrayLike<unknown> | undefined;
+    return items === undefined ? 0 : items.length;
+  };
+  return {
+    shape: { t: 'struct', name, fields: list },
+    fixed,
+    min,
+    size(v) {
+      if (fixed !== undefined) return fixed;
+      let n = 0;
+      const o = v as Record<string, unknown> | undefined;
+      for (const [fname, c] of list) n += c.size(fieldValue(o, fname));
+      return n;
+    },
+    write(buf, off, v, path) {
+      if (v === undefined) return off + this.size(v);
+      if (typeof v !== 'object' || v === null) throw new BinapiEncodeError(`failed to encode ${path}: expected an object, got ${typeof v}`);
+      const o = v as Record<string, unknown>;
+      for (const [fname, c] of list) off = c.write(buf, off, fieldValue(o, fname), `${path}.${fname}`);
+      return off;
+    },
+    read(buf, cur) {
+      const o: Record<string, unknown> = {};
+      let at = '';
+      try {
+        for (const [fname, c] of list) {
+          at = fname;
+          o[fname] = c.read(buf, cur, o);
+        }
+      } catch (err) {
+        if (err instanceof DecodeFail) err.path.unshift(at);
+        throw err;
+      }
+      return o as StructOut<F>;
+    },
+  };
+}
+
+/** Decoded union: every member's view of the same bytes (e.g. `un.ip4` and `un.ip6`). */
+export type UnionOut<M extends Fields> = { -readonly [K in keyof M]: OutOf<M[K]> };
+/** Encodable union: give one member; the rest of the union's bytes stay zero. */
+export type UnionIn<M extends Fields> = { [K in keyof M]?: InOf<M[K]> };
+
+/** A union of fixed-size members, as wide as its largest member. */
+export function union<M extends Fields>(name: string, members: M): Codec<UnionOut<M>, UnionIn<M>> {
+  const list = Object.entries(members) as [string, AnyCodec][];
+  let size = 0;
+  for (const [mname, c] of list) {
+    if (c.fixed === undefined) throw new Error(`bad definition ${name}.${mname}: union members must be fixed-size`);
+    size = Math.max(size, c.fixed);
+  }
+  return {
+    shape: { t: 'union', name, size, members: list },
+    fixed: size,
+    min: size,
+    size: () => size,
+    write(buf, off, v, path) {
+      if (v === undefined) return off + size;
+      const o = v as Record<string, unknown>;
+      for (const [mname, c] of list) {
+        if (o[mname] === undefined) continue;
+        c.write(buf, off, o[mname], `${path}.${mname}`);
+        break;
+      }
+      return off + size;
+    },
+    read(buf, cur) {
+      need(cur, size, name);
+      const o: Record<string, unknown> = {};
+      for (const [mname, c] of list) o[mname] = c.read(buf, { off: cur.off, end: cur.off + size }, o);
+      cur.off += size;
+      return o as UnionOut<M>;
+    },
+  };
+}
+
+/** `T x[N]` for non-byte T: exactly N elements on the wire; fewer given are zero-filled. */
+export function array<C extends AnyCodec>(n: number, of: C): Codec<OutOf<C>[], readonly (InOf<C> | undefined)[]> {
+  if (of.fixed === undefined) throw new Error('fixed arrays need fixed-size elements');
+  const esz = of.fixed;
+  return {
+    shape: { t: 'array', n, of },
+    fixed: n * esz,
+    min: n * esz,
+    size: () => n * esz,
+    write(buf, off, v, path) {
+      if (v !== undefined && v.length > n) throw new BinapiEncodeError(`failed to encode ${path}: ${v.length} elements exceed ${n}`);
+      for (let i = 0; i < n; i++) of.write(buf, off + i * esz, v?.[i], `${path}[${i}]`);
+      return off + n * esz;
+    },
+    read(buf, cur) {
+      need(cur, n * esz, 'array');
+      const out: OutOf<C>[] = new Array<OutOf<C>>(n);
+      for (let i = 0; i < n; i++) out[i] = of.read(buf, cur, {}) as OutOf<C>;
+      return out;
+    },
+  };
+}
+
+/** `T x[count]`: length taken from the sibling field `count`, checked against the bytes left. */
+export function vla<C extends AnyCodec>(count: string, of: C): Codec<OutOf<C>[], readonly InOf<C>[]> {
+  const emin = Math.max(1, of.min);
+  return {
+    shape: { t: 'vla', count, of },
+    fixed: undefined,
+    min: 0,
+    size(v) {
+      if (v === undefined) return 0;
+      if (of.fixed !== undefined) return v.length * of.fixed;
+      let s = 0;
+      for (const e of v) s += of.size(e);
+      return s;
+    },
+    write(buf, off, v, path) {
+      if (v === undefined) return off;
+      for (let i = 0; i < v.length; i++) off = of.write(buf, off, v[i], `${path}[${i}]`);
+      return off;
+    },
+    read(buf, cur: Cursor, parent) {
+      const n = parent[count];
+      if (typeof n !== 'number') throw new DecodeFail(`count field ${count} missing`, 'inconsistent');
+      if (n > MAX_ARRAY_ELEMENTS || n * emin > cur.end - cur.off) {
+        throw new DecodeFail(`count ${count}=${n} needs at least ${n * emin} bytes at offset ${cur.off}, ${cur.end - cur.off} remain`, 'inconsistent');
+      }
+      const out: OutOf<C>[] = new Array<OutOf<C>>(n);
+      for (let i = 0; i < n; i++) out[i] = of.read(buf, cur, {}) as OutOf<C>;
+      return out;
+    },
+  };
+}
