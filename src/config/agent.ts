@@ -1,0 +1,113 @@
+/**
+ * ipnet's own config sections (store, vppBridge, http, cni, controller): how the agent
+ * reaches its store, the VPP bridge and its clients, and its controller timing.
+ */
+import { isIP } from 'node:net';
+import type { ControllerConfig, StoreConfig } from './types.js';
+import type { ObjectReader } from './reader.js';
+
+/** Built-in values of ipnet's own sections, also written out in config/defaults.yaml. */
+export const agentDefaults = {
+  store: { type: 'embedded', endpoints: ['http://127.0.0.1:2379'], path: '/var/lib/ipnet/store.json' },
+  vppBridge: { endpoint: 'embedded', requestTimeoutMs: 5_000 },
+  http: { address: '127.0.0.1', port: 9999 },
+  cni: { socket: '/var/run/ipnet/cni.sock' },
+  controller: {
+    startupResyncDeadlineMs: 30_000,
+    delayAfterErrorHealingMs: 5_000,
+    enablePeriodicHealing: false,
+    periodicHealingIntervalMs: 30_000,
+    eventHistoryLimit: 1_000,
+  },
+} as const;
+
+/** sun_path is 108 bytes including the terminating NUL. */
+const maxUnixPathBytes = 107;
+const uint32Max = 4_294_967_295;
+
+/** Checks a unix socket path: absolute and short enough to bind. */
+function checkSocketPath(r: ObjectReader, key: string, path: string): void {
+  if (!path.startsWith('/')) r.sink.error(r.pathOf(key), path, 'must be an absolute path');
+  else if (Buffer.byteLength(path) > maxUnixPathBytes) {
+    r.sink.error(r.pathOf(key), path, `too long for a unix socket path (at most ${maxUnixPathBytes} bytes)`);
+  }
+}
+
+/** Compiles `store`. */
+export function compileStore(r: ObjectReader): StoreConfig {
+  const type = r.string('type', agentDefaults.store.type);
+  const listed = r.list('endpoints');
+  const rawEndpoints = r.has('endpoints') ? listed : agentDefaults.store.endpoints;
+  const endpoints: string[] = [];
+  rawEndpoints.forEach((v, i) => {
+    const key = `${r.pathOf('endpoints')}[${i}]`;
+    if (typeof v !== 'string') return r.sink.error(key, v, 'must be a string (an etcd URL such as http://10.0.0.1:2379)');
+    let url: URL | undefined;
+    try { url = new URL(v); } catch { /* reported below */ }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+      return r.sink.error(key, v, 'not a valid etcd URL (expected http://host:port or https://host:port)');
+    }
+    endpoints.push(v);
+  });
+  const path = r.string('path', agentDefaults.store.path);
+  if (path === '') r.sink.error(r.pathOf('path'), path, 'must not be empty (the embedded store file)');
+  r.finish();
+  if (type !== 'etcd' && type !== 'embedded') {
+    r.sink.error(r.pathOf('type'), type, 'unknown store type: expected "etcd" or "embedded"');
+  }
+  if (type === 'etcd' && endpoints.length === 0 && rawEndpoints.length === 0) {
+    r.sink.error(r.pathOf('endpoints'), [], 'must list at least one etcd URL when store.type is "etcd"');
+  }
+  return { type: type === 'etcd' ? 'etcd' : 'embedded', endpoints, path };
+}
+
+/** Compiles `vppBridge`: `embedded`, `ipc://<path>` or `tcp://<host>:<port>`. */
+export function compileVppBridge(r: ObjectReader): { endpoint: string; requestTimeoutMs: number } {
+  const endpoint = r.string('endpoint', agentDefaults.vppBridge.endpoint);
+  const requestTimeoutMs = r.integer('requestTimeoutMs', agentDefaults.vppBridge.requestTimeoutMs, 1, uint32Max, 'milliseconds');
+  r.finish();
+  const key = r.pathOf('endpoint');
+  if (endpoint.startsWith('ipc://')) {
+    checkSocketPath(r, 'endpoint', endpoint.slice('ipc://'.length));
+  } else if (endpoint.startsWith('tcp://')) {
+    const m = /^tcp:\/\/([^:/]+|\[[0-9a-fA-F:]+\]):([0-9]{1,5})$/.exec(endpoint);
+    const port = Number(m?.[2]);
+    if (m === null || port < 1 || port > 65_535) r.sink.error(key, endpoint, 'not a valid ZeroMQ tcp endpoint (expected tcp://host:port)');
+  } else if (endpoint !== 'embedded') {
+    r.sink.error(key, endpoint, 'unknown bridge endpoint: expected "embedded", ipc://<path> or tcp://<host>:<port>');
+  }
+  return { endpoint, requestTimeoutMs };
+}
+
+/** Compiles `http` (agent REST listener). */
+export function compileHttp(r: ObjectReader): { address: string; port: number } {
+  const address = r.string('address', agentDefaults.http.address);
+  const port = r.integer('port', agentDefaults.http.port, 0, 65_535, 'TCP port');
+  r.finish();
+  if (isIP(address) === 0) r.sink.error(r.pathOf('address'), address, 'not an IP address to listen on');
+  return { address, port };
+}
+
+/** Compiles `cni` (the socket the CNI shim talks to). */
+export function compileCni(r: ObjectReader): { socket: string } {
+  const socket = r.string('socket', agentDefaults.cni.socket);
+  r.finish();
+  checkSocketPath(r, 'socket', socket);
+  return { socket };
+}
+
+/** Compiles `controller` (contiv controller.conf, durations in ms). */
+export function compileController(r: ObjectReader): ControllerConfig {
+  const d = agentDefaults.controller;
+  const ms = (key: keyof typeof d, min: number): number =>
+    r.integer(key, d[key] as number, min, uint32Max, 'milliseconds');
+  const result: ControllerConfig = {
+    startupResyncDeadlineMs: ms('startupResyncDeadlineMs', 1),
+    delayAfterErrorHealingMs: ms('delayAfterErrorHealingMs', 0),
+    enablePeriodicHealing: r.bool('enablePeriodicHealing', d.enablePeriodicHealing),
+    periodicHealingIntervalMs: ms('periodicHealingIntervalMs', 1),
+    eventHistoryLimit: r.integer('eventHistoryLimit', d.eventHistoryLimit, 1, 1_000_000, 'events kept'),
+  };
+  r.finish();
+  return result;
+}
