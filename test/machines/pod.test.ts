@@ -101,7 +101,7 @@ const modelEvents = [
 ] as AnyEventObject[];
 
 test('every transition of the pod model keeps the invariants: failure reverts first, deletion of a wiring unwires it', (t) => {
-  const adjacency: Record<string, { state: unknown; transitions: Record<string, { state: unknown }> }> = getAdjacencyMap(podMachine as never, { events: modelEvents, input: { podKey: 'default/web' }, serializeState: abstract } as never);
+  const adjacency: Record<string, { state: unknown; transitions: Record<string, { state: unknown }> }> = getAdjacencyMap(podMachine as never, { events: modelEvents, input: { podKey: 'default/web' }, serializeState: abstract } as never) as never;
   let edges = 0;
   const reached = new Set<string>();
   for (const node of Object.values(adjacency)) {
