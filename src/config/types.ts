@@ -1,6 +1,7 @@
 /**
  * The compiled, frozen agent configuration: contiv's keys (spec ipam-and-nodes §8) plus
- * ipnet's own. Produced once by `loadConfig`; nothing reads the environment or files later.
+ * ipnet's own. Produced once by `compileConfig` / `loadConfigFile` (src/config/index.ts),
+ * deep-frozen; nothing reads the environment or files later.
  */
 
 /** Pod/host interconnect interface kind derived from `useTAPInterfaces`. */
@@ -30,6 +31,7 @@ export interface NodeInterface {
   readonly interfaceName: string;
   /** CIDR (`192.168.16.10/24`) or undefined. */
   readonly ip: string | undefined;
+  /** Already false when `ip` is set (an address turns DHCP off; the compiler warns). */
   readonly useDHCP: boolean;
 }
 
