@@ -5,12 +5,18 @@
 import type { InOf, OutOf } from './codec.js';
 import { bind, type MessageDef } from './define.js';
 import { interfaceMessages } from './msgs/interface.js';
+import { ipMessages } from './msgs/ip.js';
+import { l2Messages } from './msgs/l2.js';
 import { memclntMessages } from './msgs/memclnt.js';
+import { tapMessages } from './msgs/tap.js';
 
 /** All message definitions by name (VPP 24.02 layouts and CRCs). */
 export const messages = bind({
   ...memclntMessages,
   ...interfaceMessages,
+  ...tapMessages,
+  ...ipMessages,
+  ...l2Messages,
 });
 
 /** Name of a message this codec knows. */
