@@ -1,0 +1,149 @@
+/**
+ * The pod's side of the network, inside its namespace: interface, /32 address, link-scope
+ * route to the gateway, default route, permanent ARP entry for the gateway (VPP's MAC), MTU
+ * and loopback. ADD either completes or leaves nothing behind; DEL tolerates what is gone.
+ *
+ * VETH mode takes two ip processes: the host one creates the pair (host end up, pod end moved
+ * into the netns), the pod one configures the pod end. The kernel refuses to bring a veth
+ * peer up at creation, and an ip process only talks to one namespace, so one process cannot
+ * do both ends. TAP mode (VPP created the TAP inside the netns) takes one.
+ */
+import { access } from 'node:fs/promises';
+import { batchLine, HOST, IpBatchError, runIpBatch, targetName, type BatchTarget } from './ip-batch.js';
+import type { NetnsRef } from './netns-path.js';
+
+/** Everything needed to wire one pod interface. */
+export interface PodWiring {
+  readonly netns: NetnsRef;
+  /** Name of the interface inside the pod (CNI_IFNAME). */
+  readonly ifname: string;
+  readonly mode: 'veth' | 'tap';
+  /** VETH: name of the host end (spec §4: first 15 bytes of the container ID). */
+  readonly hostIfName?: string;
+  /** TAP: the TAP's current name inside the netns, when VPP created it under another name. */
+  readonly tapName?: string;
+  /** Pod IPv4 address (configured as /32). */
+  readonly ip: string;
+  readonly gateway: string;
+  /** MAC of the pod-side interface (spec §5 Linux side). */
+  readonly podMac?: string;
+  /** MAC the gateway answers with (VPP side), pinned as a permanent ARP entry. */
+  readonly gatewayMac: string;
+  /** 0 or undefined keeps the kernel default. */
+  readonly mtu?: number;
+}
+
+/** What ADD created, for undoing it. */
+export type PodUnwiring = Pick<PodWiring, 'ifname' | 'mode' | 'hostIfName' | 'ip' | 'gateway'> & {
+  /** Undefined when the runtime no longer knows the namespace. */
+  readonly netns: NetnsRef | undefined;
+};
+
+/** Wiring the pod failed; nothing it created is left behind (or `cleanupError` says why). */
+export class PodWiringError extends Error {
+  constructor(readonly netnsPath: string, readonly ifname: string, cause: Error, readonly cleanupError?: Error) {
+    super(`failed to wire ${ifname} in netns ${netnsPath}: ${cause.message}${cleanupError ? ` (cleanup also failed: ${cleanupError.message})` : ''}`, { cause });
+    this.name = 'PodWiringError';
+  }
+}
+
+/** The pod's namespace does not exist (any more). */
+export class NetnsGoneError extends Error {
+  constructor(readonly netnsPath: string) {
+    super(`network namespace ${netnsPath} does not exist`);
+    this.name = 'NetnsGoneError';
+  }
+}
+
+/** True when the namespace file is still there (named netns file, or the process lives). */
+export async function netnsExists(ref: NetnsRef): Promise<boolean> {
+  return access(ref.path).then(() => true, () => false);
+}
+
+function mtuTokens(mtu: number | undefined): (string | number)[] {
+  return mtu ? ['mtu', mtu] : [];
+}
+
+/** Lines configuring the pod end inside its netns (pure, for tests and for TAP/VETH alike). */
+export function podSideLines(w: PodWiring): string[] {
+  const dev = w.ifname;
+  const lines: string[] = [];
+  if (w.mode === 'tap') {
+    if (w.tapName && w.tapName !== dev) lines.push(batchLine('link', 'set', 'dev', w.tapName, 'name', dev));
+    if (w.podMac) lines.push(batchLine('link', 'set', 'dev', dev, 'address', w.podMac));
+    if (w.mtu) lines.push(batchLine('link', 'set', 'dev', dev, ...mtuTokens(w.mtu)));
+  }
+  lines.push(
+    batchLine('link', 'set', 'dev', 'lo', 'up'),
+    batchLine('link', 'set', 'dev', dev, 'up'),
+    batchLine('addr', 'replace', `${w.ip}/32`, 'dev', dev),
+    batchLine('route', 'replace', `${w.gateway}/32`, 'dev', dev, 'scope', 'link'),
+    batchLine('route', 'replace', 'default', 'via', w.gateway, 'dev', dev),
+    batchLine('neigh', 'replace', w.gateway, 'lladdr', w.gatewayMac, 'dev', dev, 'nud', 'permanent'),
+  );
+  return lines;
+}
+
+/** The host-netns line creating the veth pair (host end up, pod end moved into the netns). */
+export function vethCreateLine(w: PodWiring): string {
+  if (!w.hostIfName) throw new Error(`failed to wire ${w.ifname}: VETH mode needs hostIfName`);
+  return batchLine('link', 'add', w.hostIfName, ...mtuTokens(w.mtu), 'up', 'type', 'veth', 'peer', 'name', w.ifname,
+    ...mtuTokens(w.mtu), ...(w.podMac ? ['address', w.podMac] : []), 'netns', w.netns.path);
+}
+
+function tapUndoLines(w: Pick<PodWiring, 'ifname' | 'ip' | 'gateway'>): string[] {
+  return [
+    batchLine('neigh', 'del', w.gateway, 'dev', w.ifname),
+    batchLine('route', 'del', 'default', 'via', w.gateway, 'dev', w.ifname),
+    batchLine('route', 'del', `${w.gateway}/32`, 'dev', w.ifname),
+    batchLine('addr', 'del', `${w.ip}/32`, 'dev', w.ifname),
+  ];
+}
+
+/** Creates and configures the pod interface; on failure removes what it made and throws PodWiringError. */
+export async function wirePod(w: PodWiring): Promise<void> {
+  if (!(await netnsExists(w.netns))) throw new PodWiringError(w.netns.path, w.ifname, new NetnsGoneError(w.netns.path));
+  const podLines = podSideLines(w);
+  if (w.mode === 'veth') {
+    try {
+      await runIpBatch(HOST, [vethCreateLine(w)]);
+    } catch (err) {
+      throw new PodWiringError(w.netns.path, w.ifname, err as Error);
+    }
+  }
+  try {
+    await runIpBatch(w.netns, podLines);
+  } catch (err) {
+    let cleanupError: Error | undefined;
+    try {
+      if (w.mode === 'veth') await runIpBatch(HOST, [batchLine('link', 'del', 'dev', w.hostIfName as string)]);
+      else await runIpBatch(w.netns, tapUndoLines(w), { force: true });
+    } catch (e) {
+      cleanupError = e as Error;
+    }
+    throw new PodWiringError(w.netns.path, w.ifname, err as Error, cleanupError);
+  }
+}
+
+function isMissingDevice(err: unknown): boolean {
+  return err instanceof IpBatchError && /Cannot find device|does not exist/.test(err.stderr);
+}
+
+/**
+ * Removes what `wirePod` created. VETH: deleting the host end removes the pair, whether or
+ * not the netns still exists. TAP: removes address, routes and ARP entry (VPP owns the TAP).
+ * Already-gone pieces are not errors.
+ */
+export async function unwirePod(u: PodUnwiring): Promise<void> {
+  if (u.mode === 'veth') {
+    if (!u.hostIfName) throw new Error(`failed to unwire ${u.ifname}: VETH mode needs hostIfName`);
+    await runIpBatch(HOST, [batchLine('link', 'del', 'dev', u.hostIfName)]).catch((err: unknown) => {
+      if (!isMissingDevice(err)) throw err;
+    });
+    return;
+  }
+  if (u.netns === undefined || !(await netnsExists(u.netns))) return;
+  const out = await runIpBatch(u.netns, tapUndoLines(u), { force: true });
+  const real = out.stderr.split('\n').filter((l) => /RTNETLINK|Error|Cannot/.test(l) && !/No such process|Cannot find device|does not exist|Cannot assign requested address/.test(l));
+  if (real.length > 0) throw new Error(`failed to unwire ${u.ifname} in ${targetName(u.netns as BatchTarget)}: ${real.join('; ')}`);
+}

@@ -1,0 +1,121 @@
+/**
+ * The CNI path end to end: the compiled forwarder run with kubelet's environment and stdin,
+ * the agent's socket server, and a handler that wires real network namespaces.
+ */
+import test from 'ava';
+import { join } from 'node:path';
+import { startCniServer } from '../../src/sources/cni/server.js';
+import { NetnsHandler } from './_pod-handler.js';
+import { cleanupLink, containerId, ensurePlugin, ip, ipJson, runPlugin, tempDir, tempNetns } from './_harness.js';
+
+let plugin = '';
+test.before(async () => { plugin = await ensurePlugin(); });
+
+function kubeletEnv(command: string, cid: string, netns: string): Record<string, string> {
+  return {
+    CNI_COMMAND: command, CNI_CONTAINERID: cid, CNI_NETNS: netns, CNI_IFNAME: 'eth0',
+    CNI_ARGS: 'IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-1;K8S_POD_INFRA_CONTAINER_ID=' + cid,
+    CNI_PATH: '/opt/cni/bin',
+  };
+}
+
+function config(socket: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ cniVersion: '1.1.0', name: 'k8s-pod-network', type: 'ipnet-cni', agentSocket: socket, ...extra });
+}
+
+test.serial('ADD wires the pod, CHECK passes then fails once the address is removed, DEL removes everything and may repeat', async (t) => {
+  const dir = await tempDir(t, 'e2e');
+  const socket = join(dir, 'cni.sock');
+  const handler = new NetnsHandler({ prefix: '10.77.0', mtu: 1450 });
+  const server = await startCniServer({ socketPath: socket, handler });
+  t.teardown(() => server.close());
+  const ns = await tempNetns(t, 'e2e');
+  const cid = containerId();
+  cleanupLink(t, cid.slice(0, 15));
+
+  const add = await runPlugin(plugin, kubeletEnv('ADD', cid, ns.path), config(socket));
+  t.is(add.exitCode, 0, add.stdout);
+  const result = add.json as { ips: { address: string; gateway: string; interface: number }[]; interfaces: { name: string; sandbox: string; mac: string; mtu: number }[] };
+  t.deepEqual(result.ips, [{ interface: 0, address: '10.77.0.2/32', gateway: '10.77.0.1' }]);
+  t.is(result.interfaces[0]?.sandbox, ns.path);
+  t.is(result.interfaces[0]?.mtu, 1450);
+
+  const links = await ipJson('-n', ns.name, 'addr', 'show', 'dev', 'eth0');
+  const addrs = (links[0]?.addr_info as { family: string; local: string; prefixlen: number }[]).filter((a) => a.family === 'inet');
+  t.deepEqual(addrs.map((a) => `${a.local}/${a.prefixlen}`), ['10.77.0.2/32']);
+  t.is(links[0]?.mtu, 1450);
+  t.is(links[0]?.address, result.interfaces[0]?.mac);
+  const routes = await ipJson('-n', ns.name, 'route', 'show');
+  t.true(routes.some((r) => r.dst === 'default' && r.gateway === '10.77.0.1' && r.dev === 'eth0'));
+  t.true(routes.some((r) => r.dst === '10.77.0.1' && r.scope === 'link' && r.dev === 'eth0'));
+  const neigh = await ipJson('-n', ns.name, 'neigh', 'show', 'dev', 'eth0');
+  t.deepEqual(neigh.map((n) => [n.dst, n.state]), [['10.77.0.1', ['PERMANENT']]]);
+  const host = await ipJson('-d', 'link', 'show', 'dev', cid.slice(0, 15));
+  t.is((host[0]?.linkinfo as { info_kind: string }).info_kind, 'veth');
+
+  const prev = { prevResult: add.json };
+  const check = await runPlugin(plugin, kubeletEnv('CHECK', cid, ns.path), config(socket, prev));
+  t.is(check.exitCode, 0, check.stdout);
+  t.is(check.stdout, '');
+
+  await ip('-n', ns.name, 'addr', 'del', '10.77.0.2/32', 'dev', 'eth0');
+  const bad = await runPlugin(plugin, kubeletEnv('CHECK', cid, ns.path), config(socket, prev));
+  t.is(bad.exitCode, 1);
+  t.is(bad.json?.code, 103);
+  t.regex(String(bad.json?.msg), /address 10\.77\.0\.2\/32 is missing on eth0/);
+
+  const del = await runPlugin(plugin, kubeletEnv('DEL', cid, ns.path), config(socket, prev));
+  t.is(del.exitCode, 0, del.stdout);
+  t.deepEqual((await ipJson('-n', ns.name, 'link', 'show')).map((l) => l.ifname), ['lo']);
+  t.deepEqual(await ipJson('link', 'show', 'dev', cid.slice(0, 15)).catch(() => []), []);
+  const again = await runPlugin(plugin, kubeletEnv('DEL', cid, ns.path), config(socket, prev));
+  t.is(again.exitCode, 0, again.stdout);
+});
+
+test.serial('DEL after the netns was deleted succeeds and leaves no host end', async (t) => {
+  const dir = await tempDir(t, 'gone');
+  const socket = join(dir, 'cni.sock');
+  const server = await startCniServer({ socketPath: socket, handler: new NetnsHandler({ prefix: '10.77.1' }) });
+  t.teardown(() => server.close());
+  const ns = await tempNetns(t, 'gone');
+  const cid = containerId();
+  cleanupLink(t, cid.slice(0, 15));
+  const add = await runPlugin(plugin, kubeletEnv('ADD', cid, ns.path), config(socket));
+  t.is(add.exitCode, 0, add.stdout);
+  await ip('netns', 'del', ns.name);
+  const del = await runPlugin(plugin, kubeletEnv('DEL', cid, ns.path), config(socket));
+  t.is(del.exitCode, 0, del.stdout);
+  t.deepEqual(await ipJson('link', 'show', 'dev', cid.slice(0, 15)).catch(() => []), []);
+});
+
+test('ADD with no agent listening answers code 11 within 200 ms; DEL succeeds; STATUS says 50', async (t) => {
+  const dir = await tempDir(t, 'down');
+  const socket = join(dir, 'nobody.sock');
+  const env = kubeletEnv('ADD', containerId(), '/var/run/netns/none');
+  const add = await runPlugin(plugin, env, config(socket));
+  t.is(add.exitCode, 1);
+  t.like(add.json, { cniVersion: '1.1.0', code: 11 });
+  t.true(add.ms < 200, `took ${add.ms.toFixed(1)} ms`);
+  const del = await runPlugin(plugin, { ...env, CNI_COMMAND: 'DEL' }, config(socket));
+  t.is(del.exitCode, 0);
+  t.is(del.stdout, '');
+  const status = await runPlugin(plugin, { CNI_COMMAND: 'STATUS' }, config(socket));
+  t.is(status.exitCode, 1);
+  t.like(status.json, { code: 50 });
+});
+
+test('STATUS through the agent is empty when ready and code 50 when the handler is not', async (t) => {
+  const dir = await tempDir(t, 'status');
+  const socket = join(dir, 'cni.sock');
+  const handler = new NetnsHandler({ prefix: '10.77.2' });
+  const server = await startCniServer({ socketPath: socket, handler });
+  t.teardown(() => server.close());
+  const ok = await runPlugin(plugin, { CNI_COMMAND: 'STATUS' }, config(socket));
+  t.is(ok.exitCode, 0);
+  t.is(ok.stdout, '');
+  handler.ready = false;
+  const no = await runPlugin(plugin, { CNI_COMMAND: 'STATUS' }, config(socket));
+  t.is(no.exitCode, 1);
+  t.like(no.json, { cniVersion: '1.1.0', code: 50 });
+  t.regex(String(no.json?.msg), /startup resync/);
+});
