@@ -36,7 +36,9 @@ interface Subnet {
 
 /** Reads one CIDR key; host bits are a warning (normalised), syntax is an error. */
 function readCidr(r: ObjectReader, key: string, dflt: string | undefined): Subnet | undefined {
-  const text = r.optString(key) ?? dflt;
+  const written = r.optString(key);
+  // An empty string is "unset" for optional keys (what templated deployments render).
+  const text = written === '' && dflt === undefined ? undefined : (written ?? dflt);
   if (text === undefined) return undefined;
   const parsed = parseCidr(text);
   if (isFailure(parsed)) {
@@ -128,7 +130,7 @@ export function compileIpam(r: ObjectReader): IpamConfig {
   const node = configuredNode ?? (usable !== undefined && !nodeInterconnectDHCP
     ? { net: nthSubnet(usable.net, 23, 256), key: usable.key } : undefined);
   const gwText = r.optString('defaultGateway');
-  const gw = gwText === undefined ? undefined : parseIPv4(gwText);
+  const gw = gwText === undefined || gwText === '' ? undefined : parseIPv4(gwText);
   if (gw !== undefined && isFailure(gw)) r.sink.error(r.pathOf('defaultGateway'), gwText, gw.reason);
   readSrv6(r);
   checkOneNodeLen(r, 'podSubnetOneNodePrefixLen', podLen, pod, podMaxOneNodeLen);

@@ -76,6 +76,12 @@ test('an explicit null keeps the default, as an omitted key does', (t) => {
   t.is(clean({ useTAPInterfaces: null, mtuSize: null }).useTAPInterfaces, true);
 });
 
+test('an empty string leaves optional subnets and the gateway unset, as templated deployments write them', (t) => {
+  const { ipamConfig } = clean({ ipamConfig: { contivCIDR: '', nodeInterconnectCIDR: '', defaultGateway: '' } });
+  t.like(ipamConfig, { contivCIDR: undefined, nodeInterconnectCIDR: undefined, defaultGateway: undefined, podSubnetCIDR: '10.1.0.0/16' });
+  t.is(compileConfig({ ipamConfig: { podSubnetCIDR: '' } }, env).problems[0]?.key, 'ipamConfig.podSubnetCIDR');
+});
+
 test('ContivCIDR 10.128.0.0/14 is dissected into the spec example subnets', (t) => {
   const { ipamConfig } = clean({ ipamConfig: { contivCIDR: '10.128.0.0/14' } });
   t.deepEqual(ipamConfig, {
