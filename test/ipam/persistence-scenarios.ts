@@ -147,3 +147,46 @@ export async function storeFailureLeavesPoolUnchanged(t: ExecutionContext, b: Ba
   t.is(ipam.get(pod('b')), undefined);
   t.deepEqual(ipam.list().map((x) => x.ip), ['10.1.1.2']);
 }
+
+/** Concurrent requests for one pod on one instance yield one IP and one record. */
+export async function samePodConcurrently(t: ExecutionContext, b: Backend): Promise<void> {
+  const s = await b.connect();
+  t.teardown(() => s.close());
+  const ipam = await PersistentIpam.open(s, 'node-c', node1, []);
+  const ips = await Promise.all(Array.from({ length: 5 }, () => ipam.allocate(pod('one'))));
+  t.deepEqual(new Set(ips), new Set(['10.1.1.2']));
+  const [r1, r2] = await Promise.all([ipam.release(pod('one')), ipam.release(pod('one'))]);
+  t.is(r1?.ip, '10.1.1.2');
+  t.is(r2, undefined);
+  t.deepEqual(await keysUnder(s, '/ipnet/ipam/node-c/pods/'), {});
+  t.deepEqual(await keysUnder(s, '/ipnet/ipam/node-c/ips/'), {});
+}
+
+/** External IPAM: the CNI-provided IP is recorded per pod, with no ownership key. */
+export async function externalIpamRecorded(t: ExecutionContext, b: Backend): Promise<void> {
+  const s = await b.connect();
+  t.teardown(() => s.close());
+  const ext = new NodeAddressing(ipamConfig({ useExternalIPAM: true }), 1, { podCIDR: '10.1.64.0/24' });
+  const ipam = await PersistentIpam.open(s, 'node-x', ext, []);
+  t.is(await ipam.allocate(pod('a'), { ipamData: '{"version":"4","address":"10.1.64.7/24","gateway":"10.1.64.1"}' }), '10.1.64.7');
+  t.deepEqual(await keysUnder(s, '/ipnet/ipam/node-x/'), {
+    '/ipnet/ipam/node-x/cursor': '1',
+    '/ipnet/ipam/node-x/pods/default/a': '{"ip":"10.1.64.7","customIfIPs":{}}',
+  });
+  const again = await PersistentIpam.open(s, 'node-x', ext, [{ pod: pod('a') }]);
+  t.is(again.get(pod('a'))?.ip, '10.1.64.7');
+}
+
+/** Re-requesting a custom interface slot replaces its IP and frees the old ownership key. */
+export async function customSlotReplaced(t: ExecutionContext, b: Backend): Promise<void> {
+  const s = await b.connect();
+  t.teardown(() => s.close());
+  const ipam = await PersistentIpam.open(s, 'node-m', node1, []);
+  await ipam.allocate(pod('a'));
+  t.is(await ipam.allocateCustomIf(pod('a'), 'memif1'), '10.1.1.3');
+  t.is(await ipam.allocateCustomIf(pod('a'), 'memif1'), '10.1.1.4');
+  t.deepEqual(Object.keys(await keysUnder(s, '/ipnet/ipam/node-m/ips/')), [
+    '/ipnet/ipam/node-m/ips/10.1.1.2', '/ipnet/ipam/node-m/ips/10.1.1.4',
+  ]);
+  await t.throwsAsync(ipam.allocateCustomIf(pod('nobody'), 'memif1'), { message: /pod has no main IP/ });
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openEmbeddedStore } from '../../src/store/embedded.js';
 import type { Store } from '../../src/store/types.js';
 import {
-  type Backend, openReconciles, racingWritersNeverShare, releaseAndExhaustion, restartLosesNothing,
+  type Backend, customSlotReplaced, externalIpamRecorded, openReconciles, samePodConcurrently, racingWritersNeverShare, releaseAndExhaustion, restartLosesNothing,
   storeFailureLeavesPoolUnchanged,
 } from './persistence-scenarios.js';
 
@@ -34,4 +34,16 @@ test('on the embedded store release deletes the records and a /29 runs out after
 
 test('on the embedded store a failing store leaves the allocator unchanged', async (t) => {
   await storeFailureLeavesPoolUnchanged(t, await backend(t));
+});
+
+test('on the embedded store concurrent requests for one pod yield one IP and one record', async (t) => {
+  await samePodConcurrently(t, await backend(t));
+});
+
+test('on the embedded store an external IPAM result is recorded without an ownership key', async (t) => {
+  await externalIpamRecorded(t, await backend(t));
+});
+
+test('on the embedded store a re-requested custom interface slot frees its old IP', async (t) => {
+  await customSlotReplaced(t, await backend(t));
 });

@@ -5,7 +5,7 @@ import { openEtcdStore } from '../../src/store/etcd.js';
 import type { Store } from '../../src/store/types.js';
 import { type EtcdServer, startEtcd } from '../helpers/etcd.js';
 import {
-  type Backend, openReconciles, racingWritersNeverShare, releaseAndExhaustion, restartLosesNothing,
+  type Backend, customSlotReplaced, openReconciles, samePodConcurrently, racingWritersNeverShare, releaseAndExhaustion, restartLosesNothing,
   storeFailureLeavesPoolUnchanged,
 } from './persistence-scenarios.js';
 import { defaultIpam, pod } from './fixtures.js';
@@ -42,6 +42,14 @@ test('on etcd release deletes the records and a /29 runs out after four pods', a
 
 test('on etcd a closed client leaves the allocator unchanged', async (t) => {
   await storeFailureLeavesPoolUnchanged(t, backend());
+});
+
+test('on etcd concurrent requests for one pod yield one IP and one record', async (t) => {
+  await samePodConcurrently(t, backend());
+});
+
+test('on etcd a re-requested custom interface slot frees its old IP', async (t) => {
+  await customSlotReplaced(t, backend());
 });
 
 // Serial: ava runs serial tests before the concurrent ones, so the outage hits no other test.
