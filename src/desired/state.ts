@@ -1,0 +1,33 @@
+/**
+ * The complete desired ipnet state for a resync (spec ipnet-behaviour §10.2): node items,
+ * every peer with an IP, every local pod with an IP, as one keyed set.
+ */
+import type { Config } from '../config/types.js';
+import type { LocalNodeInput, PeerAddressing, PodInput } from './inputs.js';
+import { ItemSet } from './itemset.js';
+import type { Item } from './model.js';
+import { nodeItems } from './node.js';
+import { peerItems } from './peer.js';
+import { podItems } from './pod.js';
+
+/** Inputs of a full build. */
+export interface DesiredInputs {
+  readonly local: LocalNodeInput;
+  readonly peers: readonly PeerAddressing[];
+  readonly pods: readonly PodInput[];
+}
+
+/** All items of a full build, node first, peers by ascending ID, pods in input order. */
+export function desiredItems(config: Config, inputs: DesiredInputs): Item[] {
+  const self = inputs.local.addressing;
+  const out = nodeItems(config, inputs.local);
+  const peers = [...inputs.peers].sort((a, b) => a.nodeId - b.nodeId);
+  for (const p of peers) if (p.name !== config.nodeName && p.nodeId !== self.nodeId) out.push(...peerItems(config, self, p));
+  for (const pod of inputs.pods) out.push(...podItems(config, self, pod));
+  return out;
+}
+
+/** The desired set of a full build; throws `ItemConflictError` if two builders disagree on a key. */
+export function desiredState(config: Config, inputs: DesiredInputs): ItemSet {
+  return ItemSet.of(desiredItems(config, inputs));
+}
