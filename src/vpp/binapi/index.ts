@@ -12,3 +12,4 @@ export * from './registry.js';
 export * from './table.js';
 export * from './wire.js';
 export * from './socket.js';
+export * from './addr.js';

@@ -1,0 +1,67 @@
+/**
+ * Conversions between the text forms the agent works with ("10.1.2.3", "10.1.0.0/16",
+ * "02:fe:…") and the byte forms the messages carry, so no caller hand-packs an address union.
+ */
+import { BinapiEncodeError } from './errors.js';
+import type { Address, AddressIn, Prefix, PrefixIn } from './types.js';
+import { AddressFamily } from './types.js';
+
+/** "a.b.c.d" → 4 bytes; throws BinapiEncodeError on anything else. */
+export function ip4Bytes(text: string): Uint8Array {
+  const parts = text.split('.');
+  const out = new Uint8Array(4);
+  if (parts.length !== 4) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": not 4 dotted parts`);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i] ?? '';
+    const n = /^(0|[1-9][0-9]{0,2})$/.test(p) ? Number(p) : NaN;
+    if (!(n >= 0 && n <= 255)) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": bad part "${p}"`);
+    out[i] = n;
+  }
+  return out;
+}
+
+/** First 4 bytes → "a.b.c.d". */
+export function ip4String(b: ArrayLike<number>): string {
+  return `${b[0] ?? 0}.${b[1] ?? 0}.${b[2] ?? 0}.${b[3] ?? 0}`;
+}
+
+/** "aa:bb:cc:dd:ee:ff" → 6 bytes; throws BinapiEncodeError on anything else. */
+export function macBytes(text: string): Uint8Array {
+  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text)) throw new BinapiEncodeError(`failed to parse MAC address "${text}"`);
+  return Uint8Array.from(text.split(':').map((h) => parseInt(h, 16)));
+}
+
+/** 6 bytes → "aa:bb:cc:dd:ee:ff" (lowercase, as VPP prints). */
+export function macString(b: ArrayLike<number>): string {
+  const out: string[] = [];
+  for (let i = 0; i < 6; i++) out.push((b[i] ?? 0).toString(16).padStart(2, '0'));
+  return out.join(':');
+}
+
+/** IPv4 text → the `address` type (af IP4, address in the first 4 bytes of the union). */
+export function address4(text: string): AddressIn {
+  return { af: AddressFamily.IP4, un: { ip4: ip4Bytes(text) } };
+}
+
+/** "a.b.c.d/len" → the `prefix` type; the address is sent as written (callers normalise). */
+export function prefix4(cidr: string): PrefixIn {
+  const slash = cidr.indexOf('/');
+  const len = slash < 0 ? NaN : Number(cidr.slice(slash + 1));
+  if (!Number.isInteger(len) || len < 0 || len > 32 || !/^\d+$/.test(cidr.slice(slash + 1))) {
+    throw new BinapiEncodeError(`failed to parse IPv4 prefix "${cidr}": bad length`);
+  }
+  return { address: address4(cidr.slice(0, slash)), len };
+}
+
+/** Decoded `address` → text; IPv6 as eight uncompressed hex groups. */
+export function addressString(a: Address): string {
+  if (a.af === AddressFamily.IP4) return ip4String(a.un.ip4);
+  const g: string[] = [];
+  for (let i = 0; i < 16; i += 2) g.push((((a.un.ip6[i] ?? 0) << 8) | (a.un.ip6[i + 1] ?? 0)).toString(16));
+  return g.join(':');
+}
+
+/** Decoded `prefix` → "addr/len". */
+export function prefixString(p: Prefix): string {
+  return `${addressString(p.address)}/${p.len}`;
+}
