@@ -15,8 +15,8 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 
   }
 }
 
-async function clients(endpoint: string, n: number, t: { teardown: (fn: () => Promise<void>) => void }): Promise<EtcdStore[]> {
-  const stores = await Promise.all(Array.from({ length: n }, () => openEtcdStore({ endpoints: [endpoint], callTimeoutMs: 1000 })));
+async function clients(endpoint: string, n: number, t: { teardown: (fn: () => Promise<void>) => void }, callTimeoutMs?: number): Promise<EtcdStore[]> {
+  const stores = await Promise.all(Array.from({ length: n }, () => openEtcdStore({ endpoints: [endpoint], callTimeoutMs })));
   t.teardown(async () => void (await Promise.all(stores.map((s) => s.close()))));
   return stores;
 }
@@ -46,7 +46,7 @@ test('20 agents on separate etcd clients get IDs 1..20, the same again after a r
 test('with etcd SIGKILLed, allocation fails fast and retryably; after restart allocations are intact and new ones succeed', async (t) => {
   const etcd = await startEtcd();
   t.teardown(() => etcd.stop());
-  const [store] = await clients(etcd.endpoint, 1, t);
+  const [store] = await clients(etcd.endpoint, 1, t, 1000);
   if (!store) throw new Error('no client');
   const statuses: StoreStatus[] = [];
   store.onStatus((s) => statuses.push(s));
