@@ -2,5 +2,5 @@
 export type * from './types.js';
 export { compileConfig, deepFreeze, type ConfigEnv, type LoadResult } from './compile.js';
 export { parseConfigText } from './parse.js';
-export { loadConfigFile, runCheckConfig, checkConfigErrorExit } from './load.js';
+export { loadConfigFile, runCheckConfig, checkConfigErrorExit, processConfigEnv } from './load.js';
 export { formatProblem } from './problems.js';

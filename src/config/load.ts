@@ -3,12 +3,18 @@
  * decisions live in the pure compiler; this file only fetches bytes and prints lines.
  */
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { compileConfig, type ConfigEnv, type LoadResult } from './compile.js';
 import { parseConfigText } from './parse.js';
 import { formatProblem } from './problems.js';
 
 /** Exit code of `--check-config` when the config has errors (2, like a usage error). */
 export const checkConfigErrorExit = 2;
+
+/** The node identity of this process (env NODE_NAME, the hostname), read once at start. */
+export function processConfigEnv(): ConfigEnv {
+  return { NODE_NAME: process.env['NODE_NAME'], hostname: hostname() };
+}
 
 /** Loads a config file; `undefined` means "no file": the built-in defaults. Never throws. */
 export async function loadConfigFile(path: string | undefined, env: ConfigEnv): Promise<LoadResult> {

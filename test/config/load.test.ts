@@ -2,7 +2,8 @@ import test from 'ava';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileConfig, loadConfigFile, runCheckConfig } from '../../src/config/index.js';
+import { hostname } from 'node:os';
+import { compileConfig, loadConfigFile, processConfigEnv, runCheckConfig } from '../../src/config/index.js';
 
 const env = { NODE_NAME: 'worker-1', hostname: 'h' };
 
@@ -87,4 +88,10 @@ test('loading a file gives the same config as compiling its content', async (t) 
   const loaded = await loadConfigFile(path, env);
   t.deepEqual(loaded, compileConfig({ stnVersion: 2, useTAPInterfaces: false }, env));
   t.is(loaded.config?.interfaceMode, 'veth');
+});
+
+test('the process environment supplies NODE_NAME and the real hostname', (t) => {
+  const e = processConfigEnv();
+  t.is(e.hostname, hostname());
+  t.is(e.NODE_NAME, process.env['NODE_NAME']);
 });
