@@ -19,6 +19,10 @@ export interface EtcdServer {
   kill(): Promise<void>;
   /** Start again on the same ports and data dir (stops it first if it is running). */
   restart(): Promise<void>;
+  /** SIGSTOP: etcd keeps its sockets but answers nothing, so clients hit their deadlines. */
+  freeze(): void;
+  /** SIGCONT after `freeze`. */
+  thaw(): void;
 }
 
 /** Options for `startEtcd`. */
@@ -104,6 +108,7 @@ class Member implements EtcdServer {
     const p = this.proc;
     if (!p) return;
     this.proc = undefined;
+    p.kill('SIGCONT');
     p.kill(signal);
     const timer = setTimeout(() => p.kill('SIGKILL'), 5000);
     await exited(p);
@@ -119,6 +124,14 @@ class Member implements EtcdServer {
 
   async kill(): Promise<void> {
     await this.terminate('SIGKILL');
+  }
+
+  freeze(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.proc?.kill('SIGCONT');
   }
 
   async restart(): Promise<void> {

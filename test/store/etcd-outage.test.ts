@@ -90,3 +90,40 @@ test('a watch whose history was compacted while etcd was down re-reads the prefi
   await until('an event after the rebuild', () => seen.some((ev) => ev.type === 'put' && ev.kv.key === '/compact/later'));
   t.pass();
 });
+
+test('a frozen etcd (accepting but never answering) makes calls fail within the deadline, then recovers', async (t) => {
+  const etcd = await startEtcd();
+  t.teardown(() => etcd.stop());
+  const store = await openEtcdStore({ endpoints: [etcd.endpoint], callTimeoutMs: 800, probeIntervalMs: 200 });
+  t.teardown(() => store.close());
+  const statuses: StoreStatus[] = [];
+  store.onStatus((s) => statuses.push(s));
+  await store.put('/frozen/k', 'v');
+  etcd.freeze();
+  const t0 = Date.now();
+  const err = await t.throwsAsync(store.get('/frozen/k'));
+  const took = Date.now() - t0;
+  t.true(err instanceof StoreUnavailableError);
+  t.true(took >= 700 && took < 2000, `failed after ${took} ms`);
+  await until('disconnected', () => statuses.includes('disconnected'));
+  etcd.thaw();
+  await until('connected again', () => statuses.at(-1) === 'connected' && statuses.length >= 3);
+  t.is((await store.get('/frozen/k'))?.value, 'v');
+});
+
+test('a store opened while etcd is down starts disconnected and connects once etcd is up', async (t) => {
+  const etcd = await startEtcd();
+  t.teardown(() => etcd.stop());
+  await etcd.kill();
+  const store = await openEtcdStore({ endpoints: [etcd.endpoint], callTimeoutMs: 1000 });
+  t.teardown(() => store.close());
+  const statuses: StoreStatus[] = [];
+  store.onStatus((s) => statuses.push(s));
+  await until('the first status', () => statuses.length > 0);
+  t.deepEqual(statuses, ['disconnected']);
+  await t.throwsAsync(store.get('/late/k'), { instanceOf: StoreUnavailableError });
+  await etcd.restart();
+  await until('connected', () => statuses.at(-1) === 'connected');
+  await store.put('/late/k', 'v');
+  t.is((await store.get('/late/k'))?.value, 'v');
+});
