@@ -32,15 +32,18 @@ export interface RebuildResult {
 /**
  * Rebuilds the allocator. The cursor is the persisted one when it is valid (so a restart
  * does not reuse just-freed IPs); without it, the spec's rule: the highest kept sequence.
+ * `livePods` undefined means "no source of truth about pods" (standalone start before any
+ * CNI request): every persisted record of this subnet is kept and nothing is adopted.
  */
 export function rebuildAllocations(
   persisted: PersistedIpam,
-  livePods: readonly LivePod[],
+  livePods: readonly LivePod[] | undefined,
   addressing: NodeAddressing,
 ): RebuildResult {
   const pool = PodIpPool.forNode(addressing);
   const live = new Map<string, LivePod>();
-  for (const p of livePods) if (!live.has(podKey(p.pod))) live.set(podKey(p.pod), p);
+  const known = livePods ?? persisted.allocations.map((a) => ({ pod: a.pod }));
+  for (const p of known) if (!live.has(podKey(p.pod))) live.set(podKey(p.pod), p);
 
   const released: PodAllocation[] = [];
   const sorted = [...persisted.allocations].sort((a, b) => cmp(podKey(a.pod), podKey(b.pod)));

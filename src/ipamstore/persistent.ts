@@ -40,8 +40,13 @@ export class PersistentIpam {
     readonly opened: OpenReport,
   ) {}
 
-  /** Loads this node's records, reconciles them with the live pods and writes the result back. */
-  static async open(store: Store, nodeName: string, addressing: NodeAddressing, livePods: readonly LivePod[]): Promise<PersistentIpam> {
+  /**
+   * Loads this node's records, reconciles them with the live pods and writes the result back.
+   * `livePods` undefined = no pod truth available: keep every persisted record of the subnet.
+   */
+  static async open(
+    store: Store, nodeName: string, addressing: NodeAddressing, livePods: readonly LivePod[] | undefined,
+  ): Promise<PersistentIpam> {
     const keys = new IpamKeys(nodeName);
     const kvs = await wrap(`load IPAM records of node ${nodeName}`, () => store.range(keys.prefix));
     const allocations: PodAllocation[] = [];

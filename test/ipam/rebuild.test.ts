@@ -73,3 +73,11 @@ test('custom interface IPs of kept pods are restored and stay reserved', (t) => 
   t.is(r.pool.cursor, 3);
   t.is(r.pool.allocate(pod('b')), '10.1.1.4');
 });
+
+test('without a source of live pods every persisted record of this subnet is kept', (t) => {
+  const r = rebuildAllocations({ allocations: [rec('a', '10.1.1.2'), rec('b', '10.1.1.3'), rec('c', '10.1.9.3')] }, undefined, node1);
+  t.deepEqual(names(r.pool.list()), ['a=10.1.1.2', 'b=10.1.1.3']);
+  t.deepEqual(names(r.released), ['c=10.1.9.3']);
+  t.deepEqual(r.adopted, []);
+  t.is(r.pool.cursor, 3);
+});
