@@ -35,7 +35,10 @@ export interface BatchOutput {
 
 /** Options of `runIpBatch`. */
 export interface BatchOptions {
-  /** Keep going after a failing line (`ip -force`); the result then carries the errors. */
+  /**
+   * Keep going after a failing line (`ip -force`); the result then carries the errors. Note
+   * that a failing `neigh` command exits ip at once even then: put it last.
+   */
   readonly force?: boolean;
   /** `-j -d`: JSON output with link details, one JSON document per command line. */
   readonly json?: boolean;
@@ -77,7 +80,7 @@ export function runIpBatch(target: BatchTarget, lines: readonly string[], opts: 
     child.stdin.on('error', () => undefined);
     child.once('error', (err) => reject(new IpBatchError(targetName(target), 0, '', `cannot run ${cmd}: ${err.message}`, null)));
     child.once('close', (code) => {
-      if (code === 0 || (opts.force && code === 1)) {
+      if (code === 0 || (opts.force && code !== null)) {
         resolve({ stdout, stderr, exitCode: code });
         return;
       }

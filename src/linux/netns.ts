@@ -92,11 +92,12 @@ export function vethCreateLine(w: PodWiring): string {
 }
 
 function tapUndoLines(w: Pick<PodWiring, 'ifname' | 'ip' | 'gateway'>): string[] {
+  // `neigh` failures end the ip process even under -force, so it goes last.
   return [
-    batchLine('neigh', 'del', w.gateway, 'dev', w.ifname),
     batchLine('route', 'del', 'default', 'via', w.gateway, 'dev', w.ifname),
     batchLine('route', 'del', `${w.gateway}/32`, 'dev', w.ifname),
     batchLine('addr', 'del', `${w.ip}/32`, 'dev', w.ifname),
+    batchLine('neigh', 'del', w.gateway, 'dev', w.ifname),
   ];
 }
 
@@ -125,6 +126,9 @@ export async function wirePod(w: PodWiring): Promise<void> {
   }
 }
 
+/** ip's ways of saying "that was not there": fine when removing. */
+const ALREADY_GONE = /No such process|No such file or directory|Cannot find device|does not exist|Cannot assign requested address|Address not found/;
+
 function isMissingDevice(err: unknown): boolean {
   return err instanceof IpBatchError && /Cannot find device|does not exist/.test(err.stderr);
 }
@@ -144,6 +148,6 @@ export async function unwirePod(u: PodUnwiring): Promise<void> {
   }
   if (u.netns === undefined || !(await netnsExists(u.netns))) return;
   const out = await runIpBatch(u.netns, tapUndoLines(u), { force: true });
-  const real = out.stderr.split('\n').filter((l) => /RTNETLINK|Error|Cannot/.test(l) && !/No such process|Cannot find device|does not exist|Cannot assign requested address/.test(l));
+  const real = out.stderr.split('\n').filter((l) => /RTNETLINK|Error|Cannot/.test(l) && !ALREADY_GONE.test(l));
   if (real.length > 0) throw new Error(`failed to unwire ${u.ifname} in ${targetName(u.netns as BatchTarget)}: ${real.join('; ')}`);
 }
