@@ -1,0 +1,141 @@
+/**
+ * The one path to VPP: connect, then apply transactions one at a time, coalescing queued
+ * ones that touch disjoint keys into a single pipelined apply; on a VPP restart reconnect
+ * and ask the supervisor for a full resync. Pure: connect/apply are named effects.
+ */
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import { effect } from './effect.js';
+
+/** A unit of work for VPP: the keys it writes (for conflict checks) and an opaque payload. */
+export interface Txn {
+  readonly id: number;
+  readonly keys: readonly string[];
+  readonly payload: unknown;
+}
+
+/** Per-transaction outcome of one apply. */
+export interface TxnOutcome {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly error: string | undefined;
+}
+
+/** Events the connection accepts. */
+export type VppConnectionEvent =
+  | { type: 'txn.submit'; txn: Txn }
+  | { type: 'vpp.restarted' }
+  | { type: 'vpp.disconnected'; reason: string };
+
+/** Events the connection emits. */
+export type VppConnectionEmitted =
+  | { type: 'txn.done'; outcome: TxnOutcome }
+  | { type: 'vpp.connected'; reconnect: boolean }
+  | { type: 'resync.needed'; reason: string };
+
+/** The connection's memory. */
+export interface VppConnectionContext {
+  readonly queue: readonly Txn[];
+  readonly inFlight: readonly Txn[];
+  readonly reconnects: number;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly lastError: string | undefined;
+}
+
+/**
+ * Takes the longest prefix of the queue whose transactions write disjoint keys, so that the
+ * batch keeps submission order for any two transactions touching the same item.
+ */
+export function coalesce(queue: readonly Txn[]): { batch: Txn[]; rest: Txn[] } {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const txn of queue) {
+    if (txn.keys.some((k) => seen.has(k))) break;
+    txn.keys.forEach((k) => seen.add(k));
+    n++;
+  }
+  return { batch: queue.slice(0, n), rest: queue.slice(n) };
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The VPP connection machine. */
+export const vppConnectionMachine = setup({
+  types: {
+    context: {} as VppConnectionContext,
+    input: {} as { initialBackoffMs: number; maxBackoffMs: number },
+    events: {} as VppConnectionEvent,
+    emitted: {} as VppConnectionEmitted,
+  },
+  actors: {
+    connect: effect<void, { reconnect: boolean }>('connect'),
+    apply: effect<TxnOutcome[], { txns: readonly Txn[] }>('apply'),
+  },
+  delays: {
+    backoff: ({ context }) => Math.min(context.maxBackoffMs, context.backoffMs * 2 ** Math.min(context.reconnects, 16)),
+  },
+  guards: {
+    hasQueued: ({ context }) => context.queue.length > 0,
+  },
+  actions: {
+    enqueue: assign({ queue: ({ context, event }) => (event.type === 'txn.submit' ? [...context.queue, event.txn] : context.queue) }),
+    report: enqueueActions(({ enqueue }, params: { outcomes: readonly TxnOutcome[] }) => {
+      for (const outcome of params.outcomes) enqueue.emit({ type: 'txn.done', outcome });
+    }),
+    failInFlight: enqueueActions(({ context, enqueue }, params: { reason: string }) => {
+      for (const txn of context.inFlight) enqueue.emit({ type: 'txn.done', outcome: { id: txn.id, ok: false, error: params.reason } });
+    }),
+    takeBatch: assign(({ context }) => {
+      const { batch, rest } = coalesce(context.queue);
+      return { inFlight: batch, queue: rest };
+    }),
+  },
+}).createMachine({
+  id: 'vppConnection',
+  context: ({ input }) => ({ queue: [], inFlight: [], reconnects: 0, backoffMs: input.initialBackoffMs, maxBackoffMs: input.maxBackoffMs, lastError: undefined }),
+  initial: 'connecting',
+  on: { 'txn.submit': { actions: 'enqueue' } },
+  states: {
+    disconnected: {
+      after: { backoff: 'connecting' },
+    },
+    connecting: {
+      invoke: {
+        id: 'connect',
+        src: 'connect',
+        input: ({ context }) => ({ reconnect: context.reconnects > 0 }),
+        onDone: [
+          {
+            guard: ({ context }) => context.reconnects > 0,
+            target: 'ready',
+            actions: [emit({ type: 'vpp.connected' as const, reconnect: true }), emit({ type: 'resync.needed' as const, reason: 'VPP reconnected' }), assign({ reconnects: 0 })],
+          },
+          { target: 'ready', actions: emit({ type: 'vpp.connected' as const, reconnect: false }) },
+        ],
+        onError: { target: 'disconnected', actions: assign({ reconnects: ({ context }) => context.reconnects + 1, lastError: ({ event }) => message(event.error) }) },
+      },
+    },
+    ready: {
+      always: { guard: 'hasQueued', target: 'applying' },
+      on: {
+        'vpp.restarted': { target: 'connecting', actions: assign({ reconnects: 1 }) },
+        'vpp.disconnected': { target: 'disconnected', actions: assign({ reconnects: 1, lastError: ({ event }) => event.reason }) },
+      },
+    },
+    applying: {
+      entry: 'takeBatch',
+      invoke: {
+        id: 'apply',
+        src: 'apply',
+        input: ({ context }) => ({ txns: context.inFlight }),
+        onDone: { target: 'ready', actions: [{ type: 'report', params: ({ event }) => ({ outcomes: event.output }) }, assign({ inFlight: [] })] },
+        onError: { target: 'ready', actions: [{ type: 'failInFlight', params: ({ event }) => ({ reason: message(event.error) }) }, assign({ inFlight: [] })] },
+      },
+      on: {
+        // a restart mid-apply fails the batch; the resync that follows rebuilds VPP from desired state
+        'vpp.restarted': { target: 'connecting', actions: [{ type: 'failInFlight', params: { reason: 'VPP restarted during apply' } }, assign({ reconnects: 1, inFlight: [] })] },
+        'vpp.disconnected': { target: 'disconnected', actions: [{ type: 'failInFlight', params: { reason: 'VPP connection lost during apply' } }, assign({ reconnects: 1, inFlight: [] })] },
+      },
+    },
+  },
+});

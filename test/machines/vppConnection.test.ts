@@ -1,0 +1,108 @@
+import test from 'ava';
+import { createActor, fromPromise, initialTransition, SimulatedClock, transition, type AnyEventObject } from 'xstate';
+import { coalesce, vppConnectionMachine, type Txn, type TxnOutcome, type VppConnectionEmitted } from '../../src/machines/vppConnection.js';
+
+const txn = (id: number, ...keys: string[]): Txn => ({ id, keys, payload: null });
+const flush = () => new Promise((r) => setImmediate(r));
+
+test('coalescing takes the longest prefix of transactions with disjoint keys', (t) => {
+  const { batch, rest } = coalesce([txn(1, 'a', 'b'), txn(2, 'c'), txn(3, 'b'), txn(4, 'd')]);
+  t.deepEqual(batch.map((x) => x.id), [1, 2]);
+  t.deepEqual(rest.map((x) => x.id), [3, 4]);
+});
+
+test('coalescing an empty queue yields nothing', (t) => {
+  t.deepEqual(coalesce([]), { batch: [], rest: [] });
+});
+
+test('transactions submitted while connecting wait and are applied once ready', (t) => {
+  let [snap] = initialTransition(vppConnectionMachine, { initialBackoffMs: 100, maxBackoffMs: 5000 });
+  t.is(snap.value, 'connecting');
+  [snap] = transition(vppConnectionMachine, snap, { type: 'txn.submit', txn: txn(1, 'k1') });
+  t.is(snap.context.queue.length, 1);
+  [snap] = transition(vppConnectionMachine, snap, { type: 'xstate.done.actor.connect' } as unknown as AnyEventObject as never);
+  t.is(snap.value, 'applying');
+  t.deepEqual(snap.context.inFlight.map((x) => x.id), [1]);
+  t.is(snap.context.queue.length, 0);
+});
+
+/** Runs the connection on a simulated clock with a scripted apply. */
+function start(apply: (txns: readonly Txn[]) => Promise<TxnOutcome[]>, connect: () => Promise<void> = async () => undefined) {
+  const clock = new SimulatedClock();
+  const batches: number[][] = [];
+  const emitted: VppConnectionEmitted[] = [];
+  const actor = createActor(
+    vppConnectionMachine.provide({
+      actors: {
+        connect: fromPromise(async () => connect()),
+        apply: fromPromise(async ({ input }: { input: { txns: readonly Txn[] } }) => {
+          batches.push(input.txns.map((x) => x.id));
+          return apply(input.txns);
+        }),
+      },
+    }),
+    { input: { initialBackoffMs: 100, maxBackoffMs: 1000 }, clock },
+  );
+  for (const type of ['txn.done', 'vpp.connected', 'resync.needed'] as const) actor.on(type, (e) => void emitted.push(e));
+  actor.start();
+  return { actor, clock, batches, emitted };
+}
+
+test('queued non-conflicting transactions are applied as one batch, conflicting ones after it', async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const { actor, batches, emitted } = start(async (txns) => {
+    if (txns[0]?.id === 1) await gate;
+    return txns.map((x) => ({ id: x.id, ok: true, error: undefined }));
+  });
+  await flush();
+  actor.send({ type: 'txn.submit', txn: txn(1, 'a') });
+  actor.send({ type: 'txn.submit', txn: txn(2, 'b') });
+  actor.send({ type: 'txn.submit', txn: txn(3, 'c') });
+  actor.send({ type: 'txn.submit', txn: txn(4, 'b') });
+  release();
+  for (let i = 0; i < 5; i++) await flush();
+  t.deepEqual(batches, [[1], [2, 3], [4]]);
+  t.deepEqual(emitted.filter((e) => e.type === 'txn.done').map((e) => (e as { outcome: TxnOutcome }).outcome.id), [1, 2, 3, 4]);
+});
+
+test('a failed apply reports every transaction of the batch as failed and keeps serving', async (t) => {
+  const { actor, emitted } = start(async () => {
+    throw new Error('VNET_API_ERROR_NO_SUCH_ENTRY');
+  });
+  await flush();
+  actor.send({ type: 'txn.submit', txn: txn(7, 'x') });
+  await flush();
+  await flush();
+  t.deepEqual(emitted.filter((e) => e.type === 'txn.done'), [{ type: 'txn.done', outcome: { id: 7, ok: false, error: 'VNET_API_ERROR_NO_SUCH_ENTRY' } }]);
+  t.is(actor.getSnapshot().value, 'ready');
+});
+
+test('a VPP restart reconnects and asks for a full resync', async (t) => {
+  const { actor, emitted } = start(async (txns) => txns.map((x) => ({ id: x.id, ok: true, error: undefined })));
+  await flush();
+  actor.send({ type: 'vpp.restarted' });
+  await flush();
+  t.is(actor.getSnapshot().value, 'ready');
+  t.deepEqual(emitted.map((e) => e.type), ['vpp.connected', 'vpp.connected', 'resync.needed']);
+});
+
+test('connect failures back off exponentially on the clock', async (t) => {
+  let attempts = 0;
+  const { actor, clock } = start(async () => [], async () => {
+    attempts++;
+    if (attempts < 3) throw new Error('ECONNREFUSED');
+  });
+  await flush();
+  t.is(actor.getSnapshot().value, 'disconnected');
+  clock.increment(199); // first retry waits 100·2^1
+  await flush();
+  t.is(attempts, 1);
+  clock.increment(1);
+  await flush();
+  t.is(attempts, 2);
+  clock.increment(400);
+  await flush();
+  t.is(attempts, 3);
+  t.is(actor.getSnapshot().value, 'ready');
+});
