@@ -1,5 +1,5 @@
 import test from 'ava';
-import { NodeSync } from '../../src/nodesync/nodesync.js';
+import { NodeSync, type NodeEvent } from '../../src/nodesync/nodesync.js';
 import { nodeIdKey } from '../../src/nodesync/record.js';
 import { openEtcdStore, type EtcdStore } from '../../src/store/etcd.js';
 import { StoreUnavailableError } from '../../src/store/errors.js';
@@ -25,6 +25,10 @@ test('20 agents on separate etcd clients get IDs 1..20, the same again after a r
   const etcd = await startEtcd();
   t.teardown(() => etcd.stop());
   const names = Array.from({ length: 20 }, (_, i) => `node-${String(i).padStart(2, '0')}`);
+  const [observerStore] = await clients(etcd.endpoint, 1, t);
+  const events: NodeEvent[] = [];
+  const watch = await new NodeSync(observerStore as EtcdStore, 'observer').watchPeers((ev) => events.push(ev));
+  t.teardown(() => watch.close());
   const first = await clients(etcd.endpoint, 20, t);
   const ids = await Promise.all(names.map((n, i) => new NodeSync(first[i] as EtcdStore, n).allocateId()));
   t.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
@@ -41,6 +45,10 @@ test('20 agents on separate etcd clients get IDs 1..20, the same again after a r
   t.is(await new NodeSync(again[1] as EtcdStore, 'newcomer-1').allocateId(), 4);
   t.is(await new NodeSync(again[2] as EtcdStore, 'newcomer-2').allocateId(), 15);
   t.is(await new NodeSync(again[3] as EtcdStore, 'newcomer-3').allocateId(), 21);
+  await until('every peer event', () => events.length >= 25);
+  t.deepEqual(events.filter((e) => e.type === 'node.added').map((e) => e.node.id).sort((a, b) => a - b),
+    [...Array.from({ length: 20 }, (_, i) => i + 1), 4, 15, 21].sort((a, b) => a - b));
+  t.deepEqual(events.filter((e) => e.type === 'node.removed').map((e) => e.node.name).sort(), [byId.get(15), byId.get(4)].sort());
 });
 
 test('with etcd SIGKILLed, allocation fails fast and retryably; after restart allocations are intact and new ones succeed', async (t) => {
