@@ -18,24 +18,43 @@ import {
 export function item<K extends ItemKind>(
   kind: K, key: string, value: ValueByKind[K], deps: readonly string[], owner: string, derivedFrom?: string,
 ): ItemOf<K> {
-  const sorted = deps.length > 1 ? [...new Set(deps)].sort() : deps;
+  const sorted = deps.length > 1 ? uniqueSorted(deps) : deps;
   const v = compact(value);
   return derivedFrom === undefined
     ? { key, kind, value: v, deps: sorted, owner }
     : { key, kind, value: v, deps: sorted, owner, derivedFrom };
 }
 
+function uniqueSorted(deps: readonly string[]): string[] {
+  const out = deps.slice().sort();
+  let w = 1;
+  for (let r = 1; r < out.length; r++) if (out[r] !== out[w - 1]) out[w++] = out[r] as string;
+  out.length = w;
+  return out;
+}
+
 /**
  * Drops `undefined` fields (recursively) so an unset option is absent, never `undefined`:
  * values then compare, serialise and print the same way whichever builder made them.
+ * Returns the input itself when nothing is undefined (the common case, no allocation).
  */
 export function compact<T>(v: T): T {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    if (x !== undefined) out[k] = compact(x);
+  const o = v as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const x = o[k];
+    const c = x === undefined ? undefined : compact(x);
+    if (out === undefined && (x === undefined || c !== x)) {
+      out = {};
+      for (const k2 in o) {
+        if (k2 === k) break;
+        out[k2] = o[k2];
+      }
+    }
+    if (out !== undefined && c !== undefined) out[k] = c;
   }
-  return out as T;
+  return (out ?? v) as T;
 }
 
 /** Where an unnumbered interface borrows its address: the target and one of its addresses. */
