@@ -73,7 +73,7 @@ function fixedCodec<Out, In>(shape: Shape, n: number, write: (buf: Buffer, off: 
       return off + n;
     },
     read(buf, c) {
-      need(c, n, shape.t);
+      if (c.off + n > c.end) need(c, n, shape.t);
       const v = read(buf, c.off);
       c.off += n;
       return v;
@@ -87,9 +87,12 @@ function intCodec(bytes: 1 | 2 | 4, signed: boolean, enumName?: string): Codec<n
   const w = signed
     ? (buf: Buffer, off: number, v: number) => buf.writeIntBE(v, off, bytes)
     : (buf: Buffer, off: number, v: number) => buf.writeUIntBE(v, off, bytes);
+  // Bounds are checked by the caller, so plain indexing is safe and much cheaper than readUIntBE.
   const r = signed
     ? bytes === 4 ? (buf: Buffer, off: number) => buf.readInt32BE(off) : (buf: Buffer, off: number) => buf.readIntBE(off, bytes)
-    : bytes === 4 ? (buf: Buffer, off: number) => buf.readUInt32BE(off) : (buf: Buffer, off: number) => buf.readUIntBE(off, bytes);
+    : bytes === 4 ? (buf: Buffer, off: number) => buf.readUInt32BE(off)
+      : bytes === 2 ? (buf: Buffer, off: number) => ((buf[off] as number) << 8) | (buf[off + 1] as number)
+        : (buf: Buffer, off: number) => buf[off] as number;
   const shape: Shape = enumName === undefined ? { t: 'int', bytes, signed } : { t: 'int', bytes, signed, enumName };
   return fixedCodec<number, number>(shape, bytes, (buf, off, v, path) => {
     if (!Number.isInteger(v) || v < lo || v > hi) {
@@ -142,7 +145,12 @@ export function bytes(n: number, alias?: string): Codec<Uint8Array, ArrayLike<nu
       if (!Number.isInteger(b) || b < 0 || b > 255) throw new BinapiEncodeError(`failed to encode ${path}[${i}]: ${b} is not a byte`);
       buf[off + i] = b;
     }
-  }, (buf, off) => new Uint8Array(buf.subarray(off, off + n)));
+  }, (buf, off) => {
+    // A copy, so decoded values never alias a frame the transport may reuse.
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = buf[off + i] as number;
+    return out;
+  });
 }
 
 /** `string x[N]`: NUL-padded, at most N−1 bytes of UTF-8; reading stops at the first NUL. */

@@ -19,6 +19,9 @@ export const MAX_ARRAY_ELEMENTS = 1 << 20;
 /** A packed struct. Count fields of variable arrays are written from the array's length. */
 export function struct<F extends Fields>(name: string, fields: F): Codec<StructOut<F>, StructIn<F>> {
   const list = Object.entries(fields) as [string, AnyCodec][];
+  const names = list.map(([k]) => k);
+  const codecs = list.map(([, c]) => c);
+  const n = list.length;
   const countOf = new Map<string, string>();
   for (const [fname, c] of list) {
     if (c.shape.t !== 'vla') continue;
@@ -53,7 +56,7 @@ export function struct<F extends Fields>(name: string, fields: F): Codec<StructO
       return n;
     },
     write(buf, off, v, path) {
-      if (v === undefined) return off + this.size(v);
+      if (v === undefined) return off + (fixed ?? this.size(v));
       if (typeof v !== 'object' || v === null) throw new BinapiEncodeError(`failed to encode ${path}: expected an object, got ${typeof v}`);
       const o = v as Record<string, unknown>;
       for (const [fname, c] of list) off = c.write(buf, off, fieldValue(o, fname), `${path}.${fname}`);
@@ -61,14 +64,11 @@ export function struct<F extends Fields>(name: string, fields: F): Codec<StructO
     },
     read(buf, cur) {
       const o: Record<string, unknown> = {};
-      let at = '';
+      let i = 0;
       try {
-        for (const [fname, c] of list) {
-          at = fname;
-          o[fname] = c.read(buf, cur, o);
-        }
+        for (; i < n; i++) o[names[i] as string] = (codecs[i] as AnyCodec).read(buf, cur, o);
       } catch (err) {
-        if (err instanceof DecodeFail) err.path.unshift(at);
+        if (err instanceof DecodeFail) err.path.unshift(names[i] as string);
         throw err;
       }
       return o as StructOut<F>;
@@ -124,7 +124,8 @@ export function array<C extends AnyCodec>(n: number, of: C): Codec<OutOf<C>[], r
     min: n * esz,
     size: () => n * esz,
     write(buf, off, v, path) {
-      if (v !== undefined && v.length > n) throw new BinapiEncodeError(`failed to encode ${path}: ${v.length} elements exceed ${n}`);
+      if (v === undefined) return off + n * esz;
+      if (v.length > n) throw new BinapiEncodeError(`failed to encode ${path}: ${v.length} elements exceed ${n}`);
       for (let i = 0; i < n; i++) of.write(buf, off + i * esz, v?.[i], `${path}[${i}]`);
       return off + n * esz;
     },
