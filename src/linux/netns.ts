@@ -3,10 +3,11 @@
  * route to the gateway, default route, permanent ARP entry for the gateway (VPP's MAC), MTU
  * and loopback. ADD either completes or leaves nothing behind; DEL tolerates what is gone.
  *
- * VETH mode takes two ip processes: the host one creates the pair (host end up, pod end moved
- * into the netns), the pod one configures the pod end. The kernel refuses to bring a veth
- * peer up at creation, and an ip process only talks to one namespace, so one process cannot
- * do both ends. TAP mode (VPP created the TAP inside the netns) takes one.
+ * One ip process per operation, run inside the pod netns. VETH mode creates the pair from
+ * there with the host end as the main device, placed into the host netns and brought up at
+ * creation (the kernel refuses `up` on a veth peer at creation, so the host end cannot be the
+ * peer), while the pod end stays in the pod netns for the following lines. TAP mode finds the
+ * TAP VPP created inside the netns.
  */
 import { access } from 'node:fs/promises';
 import { batchLine, HOST, IpBatchError, runIpBatch, targetName, type BatchTarget } from './ip-batch.js';
@@ -31,6 +32,8 @@ export interface PodWiring {
   readonly gatewayMac: string;
   /** 0 or undefined keeps the kernel default. */
   readonly mtu?: number;
+  /** Where the VETH host end goes (default: this process's netns, `/proc/<pid>/ns/net`). */
+  readonly hostNetns?: string;
 }
 
 /** What ADD created, for undoing it. */
@@ -64,11 +67,16 @@ function mtuTokens(mtu: number | undefined): (string | number)[] {
   return mtu ? ['mtu', mtu] : [];
 }
 
-/** Lines configuring the pod end inside its netns (pure, for tests and for TAP/VETH alike). */
+/** The whole ADD as batch lines run inside the pod netns (pure, for tests). */
 export function podSideLines(w: PodWiring): string[] {
   const dev = w.ifname;
   const lines: string[] = [];
-  if (w.mode === 'tap') {
+  if (w.mode === 'veth') {
+    if (!w.hostIfName) throw new Error(`failed to wire ${dev}: VETH mode needs hostIfName`);
+    const hostNetns = w.hostNetns ?? `/proc/${process.pid}/ns/net`;
+    lines.push(batchLine('link', 'add', w.hostIfName, ...mtuTokens(w.mtu), 'up', 'netns', hostNetns, 'type', 'veth',
+      'peer', 'name', dev, ...mtuTokens(w.mtu), ...(w.podMac ? ['address', w.podMac] : [])));
+  } else {
     if (w.tapName && w.tapName !== dev) lines.push(batchLine('link', 'set', 'dev', w.tapName, 'name', dev));
     if (w.podMac) lines.push(batchLine('link', 'set', 'dev', dev, 'address', w.podMac));
     if (w.mtu) lines.push(batchLine('link', 'set', 'dev', dev, ...mtuTokens(w.mtu)));
@@ -84,13 +92,6 @@ export function podSideLines(w: PodWiring): string[] {
   return lines;
 }
 
-/** The host-netns line creating the veth pair (host end up, pod end moved into the netns). */
-export function vethCreateLine(w: PodWiring): string {
-  if (!w.hostIfName) throw new Error(`failed to wire ${w.ifname}: VETH mode needs hostIfName`);
-  return batchLine('link', 'add', w.hostIfName, ...mtuTokens(w.mtu), 'up', 'type', 'veth', 'peer', 'name', w.ifname,
-    ...mtuTokens(w.mtu), ...(w.podMac ? ['address', w.podMac] : []), 'netns', w.netns.path);
-}
-
 function tapUndoLines(w: Pick<PodWiring, 'ifname' | 'ip' | 'gateway'>): string[] {
   // `neigh` failures end the ip process even under -force, so it goes last.
   return [
@@ -104,26 +105,27 @@ function tapUndoLines(w: Pick<PodWiring, 'ifname' | 'ip' | 'gateway'>): string[]
 /** Creates and configures the pod interface; on failure removes what it made and throws PodWiringError. */
 export async function wirePod(w: PodWiring): Promise<void> {
   if (!(await netnsExists(w.netns))) throw new PodWiringError(w.netns.path, w.ifname, new NetnsGoneError(w.netns.path));
-  const podLines = podSideLines(w);
-  if (w.mode === 'veth') {
-    try {
-      await runIpBatch(HOST, [vethCreateLine(w)]);
-    } catch (err) {
-      throw new PodWiringError(w.netns.path, w.ifname, err as Error);
-    }
-  }
+  const lines = podSideLines(w);
   try {
-    await runIpBatch(w.netns, podLines);
+    await runIpBatch(w.netns, lines);
   } catch (err) {
+    const failedAt = err instanceof IpBatchError ? err.failedLine : 0;
+    // Line 1 creating the veth pair failed: nothing exists. Otherwise undo (a neigh failure
+    // reports no line number, so 0 also means "something may exist").
+    if (w.mode === 'veth' && failedAt === 1) throw new PodWiringError(w.netns.path, w.ifname, err as Error);
     let cleanupError: Error | undefined;
     try {
-      if (w.mode === 'veth') await runIpBatch(HOST, [batchLine('link', 'del', 'dev', w.hostIfName as string)]);
+      if (w.mode === 'veth') await runIpBatch(w.netns, [batchLine('link', 'del', 'dev', w.ifname)]).catch(ignoreMissing);
       else await runIpBatch(w.netns, tapUndoLines(w), { force: true });
     } catch (e) {
       cleanupError = e as Error;
     }
     throw new PodWiringError(w.netns.path, w.ifname, err as Error, cleanupError);
   }
+}
+
+function ignoreMissing(err: unknown): void {
+  if (!isMissingDevice(err)) throw err;
 }
 
 /** ip's ways of saying "that was not there": fine when removing. */
@@ -141,9 +143,7 @@ function isMissingDevice(err: unknown): boolean {
 export async function unwirePod(u: PodUnwiring): Promise<void> {
   if (u.mode === 'veth') {
     if (!u.hostIfName) throw new Error(`failed to unwire ${u.ifname}: VETH mode needs hostIfName`);
-    await runIpBatch(HOST, [batchLine('link', 'del', 'dev', u.hostIfName)]).catch((err: unknown) => {
-      if (!isMissingDevice(err)) throw err;
-    });
+    await runIpBatch(HOST, [batchLine('link', 'del', 'dev', u.hostIfName)]).catch(ignoreMissing);
     return;
   }
   if (u.netns === undefined || !(await netnsExists(u.netns))) return;
