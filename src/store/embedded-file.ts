@@ -4,7 +4,7 @@
  */
 import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StoreCorruptError, causeText } from './errors.js';
+import { StoreCorruptError, StoreRequestError, causeText } from './errors.js';
 
 const FORMAT = 'ipnet-embedded-store';
 const VERSION = 1;
@@ -118,4 +118,47 @@ export async function saveSnapshot(path: string, snap: Snapshot): Promise<void> 
   } finally {
     await dh.close();
   }
+}
+
+const heldHere = new Set<string>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Claims `path` for this process (lock file `<path>.lock` holding the pid): two writers on one
+ * file would silently overwrite each other's snapshots. A lock left by a dead process is taken
+ * over, so a crashed agent restarts cleanly. Returns the release function.
+ */
+export async function lockStoreFile(path: string): Promise<() => Promise<void>> {
+  const lock = `${path}.lock`;
+  if (heldHere.has(path)) throw new StoreRequestError(`failed to open embedded store ${path}: already open in this process`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(lock, 'wx', 0o600);
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      heldHere.add(path);
+      return async () => {
+        heldHere.delete(path);
+        await unlink(lock).catch(() => undefined);
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new StoreRequestError(`failed to lock embedded store ${path}: ${causeText(err)}`, { cause: err });
+      }
+      const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+      if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        throw new StoreRequestError(`failed to open embedded store ${path}: in use by process ${owner}`);
+      }
+      await unlink(lock).catch(() => undefined);
+    }
+  }
+  throw new StoreRequestError(`failed to lock embedded store ${path}: lock file ${lock} keeps reappearing`);
 }

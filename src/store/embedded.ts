@@ -4,7 +4,7 @@
  * the same tick share one file replacement.
  */
 import { StoreRequestError, StoreUnavailableError, causeText } from './errors.js';
-import { loadSnapshot, saveSnapshot, type Snapshot, type StoredKV } from './embedded-file.js';
+import { loadSnapshot, lockStoreFile, saveSnapshot, type Snapshot, type StoredKV } from './embedded-file.js';
 import type { Compare, KV, Lease, Op, Store, StoreStatus, TxnResult, Watch, WatchEvent } from './types.js';
 
 interface Entry extends KV {
@@ -38,6 +38,7 @@ export class EmbeddedStore implements Store {
   private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private writing = false;
   private closed = false;
+  private unlock: () => Promise<void> = async () => undefined;
 
   private constructor(
     /** Path of the snapshot file, named in every error. */
@@ -54,9 +55,20 @@ export class EmbeddedStore implements Store {
     }
   }
 
-  /** Loads (or creates on first write) the store at `path`; corrupt files throw StoreCorruptError. */
+  /**
+   * Loads (or creates on first write) the store at `path`, locked to this instance; corrupt
+   * files throw StoreCorruptError, a file held by a live process StoreRequestError.
+   */
   static async open(path: string): Promise<EmbeddedStore> {
-    const store = new EmbeddedStore(path, await loadSnapshot(path));
+    const unlock = await lockStoreFile(path);
+    let store: EmbeddedStore;
+    try {
+      store = new EmbeddedStore(path, await loadSnapshot(path));
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
+    store.unlock = unlock;
     // Leases outlive the process on disk; those that ran out while we were down expire now.
     const expiring: Promise<void>[] = [];
     for (const id of store.leases.keys()) expiring.push(store.scheduleExpiry(id));
@@ -136,6 +148,7 @@ export class EmbeddedStore implements Store {
     this.statusListeners.clear();
     // Writes already issued still complete, so a resolved put is on disk even across close.
     if (this.writing || this.waiters.length > 0) await new Promise<void>((r) => this.waiters.push({ resolve: r, reject: () => r() }));
+    await this.unlock();
   }
 
   private holds(c: Compare): boolean {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEmbeddedStore } from '../../src/store/embedded.js';
-import { StoreCorruptError } from '../../src/store/errors.js';
+import { StoreCorruptError, StoreRequestError } from '../../src/store/errors.js';
 
 async function tempFile(t: { teardown: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ipnet-embedded-'));
@@ -60,7 +60,7 @@ test('a truncated temp file left by an interrupted write is ignored and removed'
   const r = await openEmbeddedStore(path);
   t.teardown(() => r.close());
   t.is((await r.get('/safe'))?.value, 'complete');
-  t.deepEqual(await readdir(join(path, '..')), ['store.json']);
+  t.deepEqual((await readdir(join(path, '..'))).sort(), ['store.json', 'store.json.lock']);
 });
 
 for (const [what, body] of [
@@ -117,4 +117,28 @@ test('a writer killed with SIGKILL mid-stream leaves a readable store holding ev
   const kvs = await r.range('/crash/');
   t.true(kvs.length >= 2 * (acked + 1), `acknowledged ${acked + 1} pairs, found ${kvs.length} keys`);
   t.is((await r.get(`/crash/${acked}/b`))?.value, String(acked));
+});
+
+test('a store file is held by one instance: a second open fails until the first closes', async (t) => {
+  const path = await tempFile(t);
+  const first = await openEmbeddedStore(path);
+  const err = await t.throwsAsync(openEmbeddedStore(path), { instanceOf: StoreRequestError });
+  t.true(err?.message.includes(path));
+  await first.close();
+  const second = await openEmbeddedStore(path);
+  await second.close();
+});
+
+test('a lock held by another live process is refused, one left by a dead process is taken over', async (t) => {
+  const path = await tempFile(t);
+  const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+  t.teardown(() => void holder.kill('SIGKILL'));
+  await writeFile(`${path}.lock`, String(holder.pid));
+  const err = await t.throwsAsync(openEmbeddedStore(path), { instanceOf: StoreRequestError });
+  t.regex(err?.message ?? '', new RegExp(`in use by process ${holder.pid}$`));
+  holder.kill('SIGKILL');
+  await new Promise((r) => holder.once('exit', r));
+  const s = await openEmbeddedStore(path);
+  t.is(await readFile(`${path}.lock`, 'utf8'), String(process.pid));
+  await s.close();
 });
