@@ -2,7 +2,9 @@
  * Builders for simulator tests: requests with the wire shapes the codec decodes to
  * (bytes for MACs and addresses), and one-line calls returning the reply or the details.
  */
+import { decode, encodeWithId } from '../../src/vpp/binapi/index.js';
 import { addressOut, macOut, prefixOut, unionOut, type Msg } from '../../src/vpp/sim/fields.js';
+import type { OutMsg } from '../../src/vpp/sim/handler.js';
 import { VppSimulator, type SimulatorOptions } from '../../src/vpp/sim/simulator.js';
 
 /** ~0. */
@@ -13,16 +15,31 @@ export function newSim(opts: SimulatorOptions = {}): VppSimulator {
   return new VppSimulator({ seed: 42, ...opts });
 }
 
+/**
+ * Calls a request through the codec: the body is encoded and decoded before the handler
+ * sees it, and every reply or detail is encoded and decoded on the way back, so a field name
+ * that differs from the codec's definition shows up as a zero and fails the test.
+ */
+export function viaWire(sim: VppSimulator, name: string, body: Msg): OutMsg[] {
+  const ids = sim.messageTable;
+  const back = (n: string, b: Msg): Msg => {
+    const r = decode(ids, encodeWithId(ids.idOf(n), n, b));
+    if (!r.ok) throw new Error(`codec refused ${n}: ${r.error.message}`);
+    return r.msg;
+  };
+  return sim.call(name, back(name, { client_index: 0, context: 0, ...body })).map((o) => ({ name: o.name, body: back(o.name, o.body) }));
+}
+
 /** Calls a non-dump request and returns the reply body (retval included). */
 export function req(sim: VppSimulator, name: string, body: Msg = {}): Msg & { retval: number } {
-  const [out] = sim.call(name, body);
+  const [out] = viaWire(sim, name, body);
   if (out === undefined) throw new Error(`no reply to ${name}`);
   return out.body as Msg & { retval: number };
 }
 
 /** Calls a dump and returns the details bodies. */
 export function dump(sim: VppSimulator, name: string, body: Msg = {}): Msg[] {
-  return sim.call(name, body).map((o) => o.body);
+  return viaWire(sim, name, body).map((o) => o.body);
 }
 
 /** `prefix` wire value from "a.b.c.d/len". */
