@@ -125,7 +125,10 @@ export const u64 = bigCodec(false);
 export const i64 = bigCodec(true);
 
 /** f64 travels in host (little-endian) order: VPP's host-to-net for doubles is the identity. */
-export const f64 = fixedCodec<number, number>({ t: 'f64' }, 8, (buf, off, v) => buf.writeDoubleLE(v, off), (buf, off) => buf.readDoubleLE(off));
+export const f64 = fixedCodec<number, number>({ t: 'f64' }, 8, (buf, off, v, path) => {
+  if (typeof v !== 'number') throw new BinapiEncodeError(`failed to encode ${path}: expected a number, got ${typeof v}`);
+  buf.writeDoubleLE(v, off);
+}, (buf, off) => buf.readDoubleLE(off));
 
 /** One byte; any non-zero byte reads as true, as VPP tests it. */
 export const bool = fixedCodec<boolean, boolean>({ t: 'bool' }, 1, (buf, off, v) => buf.writeUInt8(v ? 1 : 0, off), (buf, off) => buf[off] !== 0);
@@ -139,6 +142,7 @@ export function enumOf(name: string, base: 'u8' | 'u16' | 'u32'): Codec<number> 
 export function bytes(n: number, alias?: string): Codec<Uint8Array, ArrayLike<number>> {
   const shape: Shape = alias === undefined ? { t: 'bytes', n } : { t: 'bytes', n, alias };
   return fixedCodec<Uint8Array, ArrayLike<number>>(shape, n, (buf, off, v, path) => {
+    if (typeof v !== 'object' || v === null || typeof v.length !== 'number') throw new BinapiEncodeError(`failed to encode ${path}: expected bytes, got ${typeof v}`);
     if (v.length > n) throw new BinapiEncodeError(`failed to encode ${path}: ${v.length} bytes exceed ${n}`);
     for (let i = 0; i < v.length; i++) {
       const b = v[i] ?? 0;
@@ -156,6 +160,7 @@ export function bytes(n: number, alias?: string): Codec<Uint8Array, ArrayLike<nu
 /** `string x[N]`: NUL-padded, at most N−1 bytes of UTF-8; reading stops at the first NUL. */
 export function fstring(n: number): Codec<string, string> {
   return fixedCodec<string, string>({ t: 'fstring', n }, n, (buf, off, v, path) => {
+    if (typeof v !== 'string') throw new BinapiEncodeError(`failed to encode ${path}: expected a string, got ${typeof v}`);
     const len = Buffer.byteLength(v, 'utf8');
     if (len > n - 1) throw new BinapiEncodeError(`failed to encode ${path}: string of ${len} bytes exceeds ${n - 1}`);
     buf.write(v, off, len, 'utf8');
@@ -172,9 +177,10 @@ export const vstring: Codec<string, string> = {
   shape: { t: 'vstring' },
   fixed: undefined,
   min: 4,
-  size: (v) => 4 + (v === undefined ? 0 : Buffer.byteLength(v, 'utf8')),
-  write(buf, off, v) {
-    if (v === undefined || v.length === 0) return off + 4;
+  size: (v) => 4 + (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0),
+  write(buf, off, v, path) {
+    if (v === undefined) return off + 4;
+    if (typeof v !== 'string') throw new BinapiEncodeError(`failed to encode ${path}: expected a string, got ${typeof v}`);
     const len = buf.write(v, off + 4, 'utf8');
     buf.writeUInt32BE(len, off);
     return off + 4 + len;

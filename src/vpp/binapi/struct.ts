@@ -125,6 +125,7 @@ export function array<C extends AnyCodec>(n: number, of: C): Codec<OutOf<C>[], r
     size: () => n * esz,
     write(buf, off, v, path) {
       if (v === undefined) return off + n * esz;
+      if (!Array.isArray(v)) throw new BinapiEncodeError(`failed to encode ${path}: expected an array, got ${typeof v}`);
       if (v.length > n) throw new BinapiEncodeError(`failed to encode ${path}: ${v.length} elements exceed ${n}`);
       for (let i = 0; i < n; i++) of.write(buf, off + i * esz, v?.[i], `${path}[${i}]`);
       return off + n * esz;
@@ -147,6 +148,7 @@ export function vla<C extends AnyCodec>(count: string, of: C): Codec<OutOf<C>[],
     min: 0,
     size(v) {
       if (v === undefined) return 0;
+      if (!Array.isArray(v)) throw new BinapiEncodeError(`variable array ${count}-counted field: expected an array, got ${typeof v}`);
       if (of.fixed !== undefined) return v.length * of.fixed;
       let s = 0;
       for (const e of v) s += of.size(e);

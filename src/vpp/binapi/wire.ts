@@ -39,11 +39,18 @@ function defFor(name: string): MessageDef {
 
 function encodeDef(id: number, def: MessageDef, body: unknown, headroom: number): Buffer {
   if (!Number.isInteger(id) || id < 1 || id > 0xffff) throw new BinapiEncodeError(`failed to encode ${def.name}: message id ${id} is not a u16 above 0`);
-  const size = 2 + def.codec.size(body as Record<string, unknown> | undefined);
-  const buf = Buffer.allocUnsafe(headroom + size).fill(0);
-  buf.writeUInt16BE(id, headroom);
-  def.codec.write(buf, headroom + 2, body as Record<string, unknown> | undefined, def.name);
-  return buf;
+  try {
+    const size = 2 + def.codec.size(body as Record<string, unknown> | undefined);
+    const buf = Buffer.allocUnsafe(headroom + size).fill(0);
+    buf.writeUInt16BE(id, headroom);
+    def.codec.write(buf, headroom + 2, body as Record<string, unknown> | undefined, def.name);
+    return buf;
+  } catch (err) {
+    // A body of the wrong shape (null where a struct goes, a number for an array) surfaces as a
+    // TypeError deep in a codec; callers get the same typed error as for a range violation.
+    if (err instanceof BinapiEncodeError) throw err;
+    throw new BinapiEncodeError(`failed to encode ${def.name}: ${(err as Error).message}`);
+  }
 }
 
 /**
