@@ -12,4 +12,5 @@ export * from './pod.js';
 export * from './state.js';
 export * from './lookup.js';
 export * from './from-ipam.js';
+export * from './stn.js';
 export * from './plan.js';

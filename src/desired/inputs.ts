@@ -48,6 +48,8 @@ export interface LocalNodeInput {
   /** IPv4 addresses of the host's links (§7.2 filter already applied). */
   readonly hostIPs: readonly string[];
   readonly otherInterfaces: readonly NodeInterface[];
+  /** STN mode only: routes the STN daemon reported for the stolen NIC (empty destination = default). */
+  readonly stnRoutes?: readonly { readonly destination: string; readonly nextHop: string }[];
 }
 
 /** Another node as node sync sees it, with its IPAM-derived addresses. */

@@ -1,17 +1,18 @@
 /**
  * This node's items (spec ipnet-behaviour §7): main NIC and node IP, the VPP↔host
  * interconnect, VRFs with inter-VRF routes, neighbor scan, the pod gateway loopback and,
- * with the overlay, the VXLAN BVI and bridge domain. STN mode (§7.5) is not built yet.
+ * with the overlay, the VXLAN BVI and bridge domain; STN additions come from stn.ts.
  */
 import type { Config } from '../config/types.js';
 import { checksumOf, type LocalNodeInput, mtuOf, rxModeOf, tapOf } from './inputs.js';
 import { bdMember, item, linuxInterface, linuxRoute, vppBridgeDomain, vppInterface, vppRoute } from './items.js';
-import { linuxInterfaceKey, lenOf, VPP_IP_SCAN_NEIGH_KEY, vppInterfaceKey, vppVrfTableKey } from './keys.js';
+import { ipOf, lenOf, linuxInterfaceKey, VPP_IP_SCAN_NEIGH_KEY, vppInterfaceKey, vppVrfTableKey } from './keys.js';
 import { type Item, NODE_OWNER, type VppInterfaceType } from './model.js';
+import { isStnMode, stnGateway, stnItems } from './stn.js';
 import {
   HOST_AFPACKET, HOST_LINUX_HOST_NAME, HOST_TAP_LINUX, HOST_TAP_VPP, HOST_VETH_LINUX, HOST_VETH_VPP,
   HOST_VETH_VPP_HOST_NAME, hostInterconnectLinuxName, hostInterconnectMac, hostInterconnectVppName, LOOPBACK_NIC,
-  POD_GW_LOOP, VXLAN_BD, VXLAN_BVI, VXLAN_SPLIT_HORIZON_GROUP, vxlanBviMac,
+  POD_GW_LOOP, STN_HOST_MAC, VXLAN_BD, VXLAN_BVI, VXLAN_SPLIT_HORIZON_GROUP, vxlanBviMac,
 } from './naming.js';
 
 const ANY = '0.0.0.0';
@@ -25,13 +26,26 @@ export function nodeItems(config: Config, input: LocalNodeInput): Item[] {
     ...hostInterconnectItems(config, input),
     ...vrfItems(config, input),
     ...otherNodeLevelItems(config, input),
+    ...(isStnMode(config) ? stnItems(config, input) : []),
   ];
+}
+
+/** Gateway the host uses towards pods/services through VPP: VPP's interconnect IP, or the STN gateway. */
+export function hostRouteGateway(config: Config, input: LocalNodeInput): string | undefined {
+  return isStnMode(config) ? stnGateway(input) : input.addressing.hostInterconnectIPInVPP;
 }
 
 /** The address podGwLoop carries; pod interfaces are unnumbered to it. */
 export function podGatewayAddress(input: { addressing: LocalNodeInput['addressing'] }): string {
   const a = input.addressing;
   return `${a.podGatewayIP}/${lenOf(a.podSubnetThisNode)}`;
+}
+
+/** NIC addresses: none with DHCP, else the configured (or STN) IPs, else IPAM's node IP. */
+export function mainStaticIPs(input: LocalNodeInput): readonly string[] {
+  if (input.useDHCP) return [];
+  if (input.nicIPs.length > 0) return input.nicIPs;
+  return input.addressing.nodeIP !== undefined ? [input.addressing.nodeIP] : [];
 }
 
 function nicType(name: string): VppInterfaceType {
@@ -41,9 +55,7 @@ function nicType(name: string): VppInterfaceType {
 /** §7.1: NIC (or `loopbackNIC`) with the node IP, the static default route, other NICs. */
 export function mainInterfaceItems(config: Config, input: LocalNodeInput): Item[] {
   const main = config.mainVRFID;
-  const staticIPs = input.useDHCP ? []
-    : input.nicIPs.length > 0 ? input.nicIPs
-      : input.addressing.nodeIP !== undefined ? [input.addressing.nodeIP] : [];
+  const staticIPs = mainStaticIPs(input);
   const out: Item[] = [];
   if (input.nicName === '') {
     out.push(...vppInterface({ name: LOOPBACK_NIC, type: 'SOFTWARE_LOOPBACK', enabled: true, vrf: main, ip_addresses: staticIPs }, owner));
@@ -55,7 +67,7 @@ export function mainInterfaceItems(config: Config, input: LocalNodeInput): Item[
       name: input.nicName, type, enabled: true, vrf: main, ip_addresses: staticIPs,
       set_dhcp_client: input.useDHCP ? true : undefined, rx_mode_settings: rxModeOf(config), vmx_net3: vmx,
     }, owner));
-    if (!input.useDHCP && input.defaultGateway) {
+    if (!input.useDHCP && !isStnMode(config) && input.defaultGateway) {
       out.push(vppRoute({ vrf_id: main, dst_network: ANY_NET, next_hop_addr: input.defaultGateway, outgoing_interface: input.nicName }, owner));
     }
   }
@@ -74,17 +86,27 @@ export function hostInterconnectItems(config: Config, input: LocalNodeInput): It
   const a = input.addressing;
   const len = lenOf(a.hostInterconnectSubnet);
   const main = config.mainVRFID;
+  const stn = isStnMode(config);
+  // STN: VPP's side borrows the stolen NIC's address; the host side carries the node IP.
+  const nic = input.nicName !== '' ? input.nicName : LOOPBACK_NIC;
+  const nicAddress = mainStaticIPs(input)[0];
+  const vppAddr = stn
+    ? { ip_addresses: [], unnumbered: { interface_with_ip: nic } }
+    : { ip_addresses: [`${a.hostInterconnectIPInVPP}/${len}`] };
+  const vppOpts = stn && nicAddress !== undefined ? { unnumberedTo: { name: nic, address: nicAddress } } : {};
   const vppSide = {
     enabled: true, phys_address: hostInterconnectMac(a.nodeId), mtu: mtuOf(config), vrf: main,
-    ip_addresses: [`${a.hostInterconnectIPInVPP}/${len}`], rx_mode_settings: rxModeOf(config),
+    ...vppAddr, rx_mode_settings: rxModeOf(config),
   };
-  const linuxIP = [`${a.hostInterconnectIPInLinux}/${len}`];
+  const linuxAddr = stn
+    ? { phys_address: STN_HOST_MAC, ip_addresses: a.nodeIP !== undefined ? [a.nodeIP] : [] }
+    : { ip_addresses: [`${a.hostInterconnectIPInLinux}/${len}`] };
   const out: Item[] = [];
   if (config.interfaceMode === 'tap') {
-    out.push(...vppInterface({ name: HOST_TAP_VPP, type: 'TAP', ...vppSide, tap: tapOf(config) }, owner));
+    out.push(...vppInterface({ name: HOST_TAP_VPP, type: 'TAP', ...vppSide, tap: tapOf(config) }, owner, vppOpts));
     out.push(linuxInterface({
       name: HOST_TAP_LINUX, type: 'TAP_TO_VPP', host_if_name: HOST_LINUX_HOST_NAME, enabled: true, mtu: mtuOf(config),
-      ip_addresses: linuxIP, tap: { vpp_tap_if_name: HOST_TAP_VPP },
+      ...linuxAddr, tap: { vpp_tap_if_name: HOST_TAP_VPP },
     }, owner, [vppInterfaceKey(HOST_TAP_VPP)]));
   } else {
     // The AF_PACKET-bound end creates the pair; the other end waits for it (see QUIRKS.md).
@@ -94,20 +116,24 @@ export function hostInterconnectItems(config: Config, input: LocalNodeInput): It
     }, owner));
     out.push(linuxInterface({
       name: HOST_VETH_LINUX, type: 'VETH', host_if_name: HOST_LINUX_HOST_NAME, enabled: true, mtu: mtuOf(config),
-      ip_addresses: linuxIP, veth: { peer_if_name: HOST_VETH_VPP, ...checksumOf(config) },
+      ...linuxAddr, veth: { peer_if_name: HOST_VETH_VPP, ...checksumOf(config) },
     }, owner, [linuxInterfaceKey(HOST_VETH_VPP)]));
     out.push(...vppInterface({
       name: HOST_AFPACKET, type: 'AF_PACKET', ...vppSide, afpacket: { host_if_name: HOST_VETH_VPP_HOST_NAME },
-    }, owner, { hostLinuxKey: linuxInterfaceKey(HOST_VETH_VPP) }));
+    }, owner, { ...vppOpts, hostLinuxKey: linuxInterfaceKey(HOST_VETH_VPP) }));
   }
   const vppIf = hostInterconnectVppName(config.interfaceMode);
   const linuxIf = hostInterconnectLinuxName(config.interfaceMode);
-  for (const ip of input.hostIPs) {
-    out.push(vppRoute({ vrf_id: main, dst_network: `${ip}/32`, next_hop_addr: a.hostInterconnectIPInLinux, outgoing_interface: vppIf }, owner));
+  const hostNextHop = stn ? (a.nodeIP !== undefined ? ipOf(a.nodeIP) : undefined) : a.hostInterconnectIPInLinux;
+  for (const ip of hostNextHop !== undefined ? input.hostIPs : []) {
+    out.push(vppRoute({ vrf_id: main, dst_network: `${ip}/32`, next_hop_addr: hostNextHop as string, outgoing_interface: vppIf }, owner));
   }
-  out.push(linuxRoute({ outgoing_interface: linuxIf, scope: 'GLOBAL', dst_network: a.podSubnetAllNodes, gw_addr: a.hostInterconnectIPInVPP }, owner));
-  if (config.routeServiceCIDRToVPP) {
-    out.push(linuxRoute({ outgoing_interface: linuxIf, scope: 'GLOBAL', dst_network: a.serviceCIDR, gw_addr: a.hostInterconnectIPInVPP }, owner));
+  const gw = hostRouteGateway(config, input);
+  if (gw !== undefined) {
+    out.push(linuxRoute({ outgoing_interface: linuxIf, scope: 'GLOBAL', dst_network: a.podSubnetAllNodes, gw_addr: gw }, owner));
+    if (config.routeServiceCIDRToVPP) {
+      out.push(linuxRoute({ outgoing_interface: linuxIf, scope: 'GLOBAL', dst_network: a.serviceCIDR, gw_addr: gw }, owner));
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@ import type { NodeAddressing, PeerAddressing } from './inputs.js';
 import { bdMember, vppArp, vppInterface, vppL2Fib, vppRoute } from './items.js';
 import { ipOf } from './keys.js';
 import { type Item, peerOwner, type VppRouteValue } from './model.js';
+import { isStnMode } from './stn.js';
 import { VXLAN_BD, VXLAN_BVI, VXLAN_SPLIT_HORIZON_GROUP, VXLAN_VNI, vxlanBviMac, vxlanTunnelName } from './naming.js';
 
 /**
@@ -34,6 +35,7 @@ export function peerItems(config: Config, self: NodeAddressing, peer: PeerAddres
 function overlayItems(config: Config, self: NodeAddressing, peer: PeerAddressing, otherIP: string): Item[] {
   const owner = peerOwner(peer.nodeId);
   const nextHop = peer.vxlanIP;
+  const stn = isStnMode(config);
   const out: Item[] = [];
   if (self.nodeIP !== undefined) {
     const tunnel = vxlanTunnelName(peer.nodeId);
@@ -55,7 +57,7 @@ function overlayItems(config: Config, self: NodeAddressing, peer: PeerAddressing
   out.push(vppRoute(via(peer.hostSubnet), owner));
   for (const m of peer.mgmtIPs) {
     if (m !== nextHop) out.push(vppRoute(via(`${m}/32`), owner));
-    out.push(vppRoute({
+    if (!stn) out.push(vppRoute({
       type: 'INTER_VRF', dst_network: `${m}/32`, vrf_id: config.mainVRFID, via_vrf_id: config.podVRFID, next_hop_addr: '0.0.0.0',
     }, owner));
   }

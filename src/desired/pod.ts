@@ -12,8 +12,8 @@ import { type Item, type LinuxNamespace, podOwner } from './model.js';
 import { hostInterconnectLinuxName, POD_GW_LOOP, POD_IF_HOST_NAME, podIfNames, podLinuxMac, podVppMac } from './naming.js';
 import { podGatewayAddress } from './node.js';
 
-/** Every item of one local pod with an allocated IP. */
-export function podItems(config: Config, self: NodeAddressing, pod: PodInput): Item[] {
+/** Every item of one local pod with an allocated IP; `hostRouteGw` is `hostRouteGateway(...)` (differs only in STN mode). */
+export function podItems(config: Config, self: NodeAddressing, pod: PodInput, hostRouteGw: string | undefined = self.hostInterconnectIPInVPP): Item[] {
   const owner = podOwner(pod.namespace, pod.name);
   const names = podIfNames(pod.containerId, config.interfaceMode);
   const ip = ipOf(pod.ip);
@@ -60,9 +60,9 @@ export function podItems(config: Config, self: NodeAddressing, pod: PodInput): I
     vppArp({ interface: names.vpp, ip_address: ip, phys_address: macL, static: true }, owner),
     vppRoute({ outgoing_interface: names.vpp, dst_network: `${ip}/32`, next_hop_addr: ip, vrf_id: config.podVRFID }, owner),
   );
-  if (config.ipamConfig.useExternalIPAM) {
+  if (config.ipamConfig.useExternalIPAM && hostRouteGw !== undefined) {
     out.push(linuxRoute({
-      dst_network: `${ip}/32`, scope: 'GLOBAL', gw_addr: self.hostInterconnectIPInVPP,
+      dst_network: `${ip}/32`, scope: 'GLOBAL', gw_addr: hostRouteGw,
       outgoing_interface: hostInterconnectLinuxName(config.interfaceMode),
     }, owner));
   }

@@ -6,7 +6,7 @@ import type { Config } from '../config/types.js';
 import type { LocalNodeInput, PeerAddressing, PodInput } from './inputs.js';
 import { ItemSet } from './itemset.js';
 import type { Item } from './model.js';
-import { nodeItems } from './node.js';
+import { hostRouteGateway, nodeItems } from './node.js';
 import { peerItems } from './peer.js';
 import { podItems } from './pod.js';
 
@@ -23,7 +23,8 @@ export function desiredItems(config: Config, inputs: DesiredInputs): Item[] {
   const out = nodeItems(config, inputs.local);
   const peers = [...inputs.peers].sort((a, b) => a.nodeId - b.nodeId);
   for (const p of peers) if (p.name !== config.nodeName && p.nodeId !== self.nodeId) out.push(...peerItems(config, self, p));
-  for (const pod of inputs.pods) out.push(...podItems(config, self, pod));
+  const gw = hostRouteGateway(config, inputs.local);
+  for (const pod of inputs.pods) out.push(...podItems(config, self, pod, gw));
   return out;
 }
 
