@@ -2,7 +2,7 @@ import test from 'ava';
 import { RV } from '../../src/vpp/sim/retval.js';
 import { NONE, address, dump, loop, newSim, path, req, route, routes, table, tap, up } from './helpers.js';
 
-test('a new IPv4 table dumps VPP-owned drop entries', (t) => {
+test('a new IPv4 table dumps VPP-owned drop entries (spec §2.11 item 7)', (t) => {
   const sim = newSim();
   table(sim, 3);
   const want = [
@@ -31,12 +31,12 @@ test('an address on an admin-up interface installs connected, local, network and
   ]);
 });
 
-test('deleting a route that does not exist returns 0', (t) => {
+test('deleting a route that does not exist returns 0 (spec §2.11 item 7)', (t) => {
   const sim = newSim();
   t.is(route(sim, false, 0, '10.9.0.0/16', []).retval, 0);
 });
 
-test('a non-multipath add replaces the paths; a multipath add appends; paths are sorted', (t) => {
+test('a non-multipath add replaces the paths; a multipath add appends; paths are sorted (spec §2.11 item 7)', (t) => {
   const sim = newSim();
   const a = loop(sim);
   const b = loop(sim);
@@ -50,7 +50,7 @@ test('a non-multipath add replaces the paths; a multipath add appends; paths are
   t.deepEqual(routes(sim, 0).filter((r) => r.startsWith('10.5')), [], 'removing the last path removes the route');
 });
 
-test('a /32 route through an interface without next hop shows the prefix as next hop', (t) => {
+test('a /32 route through an interface without next hop shows the prefix as next hop (spec §2.11 item 7)', (t) => {
   const sim = newSim();
   const tp = tap(sim).sw_if_index as number;
   route(sim, true, 0, '10.1.1.7/32', [path({ sw: tp })]);
@@ -72,7 +72,7 @@ for (const c of refusals) {
   });
 }
 
-test('a route through a deleted interface lingers in the dump, even after the index is reused', (t) => {
+test('a route through a deleted interface lingers in the dump, even after the index is reused (spec §2.11 item 7)', (t) => {
   const sim = newSim();
   const tp = tap(sim).sw_if_index as number;
   route(sim, true, 0, '10.1.1.7/32', [path({ sw: tp, nh: '10.1.1.7' })]);

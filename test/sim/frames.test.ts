@@ -4,7 +4,7 @@ import { RV } from '../../src/vpp/sim/retval.js';
 import { FrameClient } from './frame-client.js';
 import { NONE, mac, newSim } from './helpers.js';
 
-test('the handshake answers with every message the codec knows, under ids of the simulator\'s own', async (t) => {
+test('the handshake answers with every message the codec knows, under ids of the simulator\'s own (spec §2.11 item 2)', async (t) => {
   const sim = newSim();
   const c = await FrameClient.open(sim, false);
   const reply = await c.handshake(0xabcd);
@@ -37,7 +37,7 @@ test('a dump streams its details and control_ping_reply ends the stream with the
   t.deepEqual(none.map((g) => g.name), ['control_ping_reply'], 'a filter that matches nothing still ends with the ping');
 });
 
-test('unknown ids, truncated messages and unknown client indexes get no reply; longer messages are accepted', async (t) => {
+test('unknown ids, truncated messages and unknown client indexes get no reply; longer messages are accepted (spec §2.11 item 3)', async (t) => {
   const sim = newSim();
   const c = await FrameClient.open(sim);
   const unknown = Buffer.from([0xff, 0xfe, 0, 0, 0, 0, 0, 0, 0, 1]);
@@ -53,7 +53,7 @@ test('unknown ids, truncated messages and unknown client indexes get no reply; l
   t.is(r?.msg.context, 3);
 });
 
-test('interface events reach only subscribed clients, after the reply, batched per interface', async (t) => {
+test('interface events reach only subscribed clients, after the reply, batched per interface (spec §2.11 item 5)', async (t) => {
   const sim = newSim();
   const a = await FrameClient.open(sim);
   const b = await FrameClient.open(sim);

@@ -2,7 +2,7 @@ import test from 'ava';
 import { RV } from '../../src/vpp/sim/retval.js';
 import { NONE, address, dump, loop, mac, names, newSim, req, table, tap, up } from './helpers.js';
 
-test('a fresh simulator holds only local0 at index 0, admin-down, in table 0', (t) => {
+test('a fresh simulator holds only local0 at index 0, admin-down, in table 0 (spec §2.11 item 1)', (t) => {
   const sim = newSim();
   const ifs = dump(sim, 'sw_interface_dump', { sw_if_index: NONE });
   t.is(ifs.length, 1);
@@ -12,7 +12,7 @@ test('a fresh simulator holds only local0 at index 0, admin-down, in table 0', (
   t.deepEqual(tables, [{ table_id: 0, is_ip6: false, name: 'ipv4-VRF:0' }, { table_id: 0, is_ip6: true, name: 'ipv6-VRF:0' }]);
 });
 
-test('freed sw_if_indexes are reused most recently freed first, then new ones grow', (t) => {
+test('freed sw_if_indexes are reused most recently freed first, then new ones grow (spec §2.11 item 4)', (t) => {
   const sim = newSim();
   const a = loop(sim);
   const b = loop(sim);
@@ -25,7 +25,7 @@ test('freed sw_if_indexes are reused most recently freed first, then new ones gr
   t.is(tap(sim).sw_if_index, 4);
 });
 
-test('interfaces are named as VPP names them', (t) => {
+test('interfaces are named as VPP names them (spec §2.11 item 4)', (t) => {
   const sim = newSim();
   loop(sim);
   tap(sim);
@@ -53,7 +53,7 @@ test('loopback MACs default to de:ad:00:00:00:<instance> and instances are the l
   t.is(req(sim, 'delete_loopback', { sw_if_index: 0 }).retval, RV.INVALID_SW_IF_INDEX);
 });
 
-test('admin-up brings the link up on loopback, tap and vxlan; admin-down takes it down', (t) => {
+test('admin-up brings the link up on loopback and tap; admin-down takes it down (spec §2.11 item 5)', (t) => {
   const sim = newSim();
   const l = loop(sim);
   const tp = tap(sim).sw_if_index as number;
@@ -77,7 +77,7 @@ test('sw_interface_dump filters by index and by case-insensitive name substring'
   t.deepEqual(byName.map((d) => d.interface_name), ['loop1', 'loop10']);
 });
 
-test('adding the same address twice fails with -105: address add is not idempotent', (t) => {
+test('adding the same address twice fails with -105: address add is not idempotent (spec §2.11 item 6)', (t) => {
   const sim = newSim();
   const l = loop(sim);
   t.is(address(sim, l, '10.1.1.1/24'), 0);
@@ -117,7 +117,7 @@ test('address delete of a missing address is -60, on local0 -126, del_all clears
   t.is(dump(sim, 'ip_address_dump', { sw_if_index: l, is_ipv6: false }).length, 0);
 });
 
-test('set_table needs an existing VRF and is refused once the interface has an address', (t) => {
+test('set_table needs an existing VRF and is refused once the interface has an address (spec §2.11 item 6)', (t) => {
   const sim = newSim();
   const l = loop(sim);
   const setTable = (vrf: number) => req(sim, 'sw_interface_set_table', { sw_if_index: l, is_ipv6: false, vrf_id: vrf }).retval;
@@ -130,7 +130,7 @@ test('set_table needs an existing VRF and is refused once the interface has an a
   t.is(setTable(7), 0, 'binding to the table it is already in is a no-op');
 });
 
-test('unnumbered is refused across different tables (-74) and counts as an address for set_table', (t) => {
+test('unnumbered is refused across different tables (-74) and counts as an address for set_table (spec §2.11 item 6)', (t) => {
   const sim = newSim();
   const gw = loop(sim);
   const pod = tap(sim).sw_if_index as number;

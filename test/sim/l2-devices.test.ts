@@ -8,7 +8,7 @@ function neigh(sim: VppSimulator, sw: number, ip: string, m: string, flags: numb
 }
 const neighbors = (sim: VppSimulator) => dump(sim, 'ip_neighbor_dump', { sw_if_index: NONE, af: 0 }).map((d) => (d.neighbor as { sw_if_index: number; flags: number }));
 
-test('static neighbours survive deletion of their interface; dynamic ones are flushed by admin-down', (t) => {
+test('static neighbours survive deletion of their interface; dynamic ones are flushed by admin-down (spec §2.11 item 8)', (t) => {
   const sim = newSim();
   const a = tap(sim).sw_if_index as number;
   const b = tap(sim).sw_if_index as number;
@@ -69,7 +69,7 @@ test('bridge-domain retvals follow VPP: exists -119, BD 0 -119/-121, too big -12
   t.is(bd(sim, 9, false).retval, RV.NO_SUCH_ENTRY);
 });
 
-test('set_l2_bridge creates the BD implicitly, allows one BVI, and dumps members with their split-horizon group', (t) => {
+test('set_l2_bridge creates the BD implicitly, allows one BVI, and dumps members with their split-horizon group (spec §2.11 item 9)', (t) => {
   const sim = newSim();
   const bvi = loop(sim);
   const other = loop(sim);
@@ -109,7 +109,7 @@ function vx(sim: VppSimulator, over: Record<string, unknown> = {}) {
   });
 }
 
-test('VXLAN tunnels are keyed without dst_port or instance, deleted by key, and default to l2-input and port 4789', (t) => {
+test('VXLAN tunnels are keyed without dst_port or instance, deleted by key, and default to l2-input and port 4789 (spec §2.11 item 10)', (t) => {
   const sim = newSim();
   const a = vx(sim);
   t.is(a.retval, 0);
@@ -144,7 +144,7 @@ test('VXLAN instances: explicit ones are exclusive (-147), automatic ones reuse 
   t.is(dump(sim, 'sw_interface_dump', { sw_if_index: d.sw_if_index as number })[0]?.flags, 3);
 });
 
-test('af_packet on an already bound host interface answers -79 with the existing index', (t) => {
+test('af_packet on an already bound host interface answers -79 with the existing index (spec §2.11 item 11)', (t) => {
   const sim = newSim({ host: { hostLinkExists: (n) => n === 'vpp2' || n === 'veth1' } });
   const create = (name: string, mode = 1) => req(sim, 'af_packet_create_v3', { mode, use_random_hw_addr: true, host_if_name: name });
   const a = create('vpp2');
@@ -158,7 +158,7 @@ test('af_packet on an already bound host interface answers -79 with the existing
 });
 
 const tapCases = [
-  { title: 'TAP creation on a host without /dev/vhost-net answers -11', vhost: false, over: {}, want: RV.SYSCALL_ERROR_1 },
+  { title: 'TAP creation on a host without /dev/vhost-net answers -11 (spec §2.11 item 12)', vhost: false, over: {}, want: RV.SYSCALL_ERROR_1 },
   { title: 'a TAP ring size that is not a power of two answers -144', vhost: true, over: { rx_ring_sz: 300 }, want: RV.INIT_FAILED },
   { title: 'a TAP ring size of 0 is used as sent and fails with -144', vhost: true, over: { tx_ring_sz: 0 }, want: RV.INIT_FAILED },
   { title: 'ATTACH without a host interface name answers -54', vhost: true, over: { tap_flags: 8 }, want: RV.NO_MATCHING_INTERFACE },
