@@ -83,7 +83,9 @@ export class EtcdPrefixWatch implements Watch {
     w.on('error', () => {
       if (this.watcher !== w || this.closed) return;
       this.watcher = undefined;
-      void w.cancel().catch(() => undefined);
+      // etcd3 already dropped a cancelled watcher; cancelling it again would wait forever.
+      w.removeAllListeners();
+      w.on('error', () => undefined);
       void this.resync();
     });
   }
