@@ -27,7 +27,7 @@ test('a SIGKILLed etcd makes calls fail fast with a retryable error, and after r
   await etcd.kill();
   const t0 = Date.now();
   const err = await t.throwsAsync(store.put('/outage/during', 'x'));
-  t.true(Date.now() - t0 < 2500, `failed after ${Date.now() - t0} ms`);
+  t.true(Date.now() - t0 < 3000, `failed after ${Date.now() - t0} ms`);
   t.true(err instanceof StoreUnavailableError);
   t.true((err as StoreUnavailableError).retryable);
   t.regex(err?.message ?? '', /^failed to put \/outage\/during: /);
@@ -104,7 +104,7 @@ test('a frozen etcd (accepting but never answering) makes calls fail within the 
   const err = await t.throwsAsync(store.get('/frozen/k'));
   const took = Date.now() - t0;
   t.true(err instanceof StoreUnavailableError);
-  t.true(took >= 700 && took < 2000, `failed after ${took} ms`);
+  t.true(took >= 700 && took < 3000, `failed after ${took} ms`);
   await until('disconnected', () => statuses.includes('disconnected'));
   etcd.thaw();
   await until('connected again', () => statuses.at(-1) === 'connected' && statuses.length >= 3);
