@@ -3,7 +3,10 @@
  * the agent's socket server, and a handler that wires real network namespaces.
  */
 import test from 'ava';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { CniHandler } from '../../src/cni/dispatch.js';
+import type { AttachmentRequest } from '../../src/cni/request.js';
 import { startCniServer } from '../../src/sources/cni/server.js';
 import { NetnsHandler } from './_pod-handler.js';
 import { cleanupLink, containerId, ensurePlugin, ip, ipJson, runPlugin, tempDir, tempNetns } from './_harness.js';
@@ -118,4 +121,79 @@ test('STATUS through the agent is empty when ready and code 50 when the handler 
   t.is(no.exitCode, 1);
   t.like(no.json, { cniVersion: '1.1.0', code: 50 });
   t.regex(String(no.json?.msg), /startup resync/);
+});
+
+test('the agent sees kubelet\'s variables and config verbatim, and nothing else from the environment', async (t) => {
+  const dir = await tempDir(t, 'verbatim');
+  const socket = join(dir, 'cni.sock');
+  const seen: AttachmentRequest[] = [];
+  const handler: CniHandler = {
+    add: () => Promise.reject(new Error('not used')), check: async () => undefined, status: async () => undefined, gc: async () => undefined,
+    del: async (req) => { seen.push(req); },
+  };
+  const server = await startCniServer({ socketPath: socket, handler });
+  t.teardown(() => server.close());
+  const cid = containerId();
+  const env = { ...kubeletEnv('DEL', cid, '/proc/4242/ns/net'), CNI_ARGS: 'IgnoreUnknown=1;K8S_POD_NAMESPACE=team-a;K8S_POD_NAME=db-0;EXTRA=x=y', SECRET: 'not-forwarded' };
+  const r = await runPlugin(plugin, env, config(socket, { runtimeConfig: { portMappings: [] }, cniVersion: '0.4.0' }));
+  t.is(r.exitCode, 0, r.stdout);
+  const req = seen[0];
+  t.like(req, { command: 'DEL', cniVersion: '0.4.0', containerId: cid, ifname: 'eth0', pod: { namespace: 'team-a', name: 'db-0' } });
+  t.deepEqual(req?.netns, { kind: 'path', path: '/proc/4242/ns/net' });
+  t.deepEqual(req?.args, { IgnoreUnknown: '1', K8S_POD_NAMESPACE: 'team-a', K8S_POD_NAME: 'db-0', EXTRA: 'x=y' });
+  t.deepEqual(req?.config.raw.runtimeConfig, { portMappings: [] });
+  t.false(JSON.stringify(req).includes('not-forwarded'));
+});
+
+test('DEL of a container the agent never saw succeeds', async (t) => {
+  const dir = await tempDir(t, 'unknown');
+  const socket = join(dir, 'cni.sock');
+  const server = await startCniServer({ socketPath: socket, handler: new NetnsHandler({ prefix: '10.77.4' }) });
+  t.teardown(() => server.close());
+  const r = await runPlugin(plugin, kubeletEnv('DEL', containerId(), '/var/run/netns/ipnt-never'), config(socket));
+  t.is(r.exitCode, 0, r.stdout);
+  t.is(r.stdout, '');
+});
+
+test('an agent that does not answer in time, or hangs up, gets code 11 from the forwarder', async (t) => {
+  const dir = await tempDir(t, 'slow');
+  const socket = join(dir, 'cni.sock');
+  const stuck = new Promise<never>(() => undefined);
+  const handler = { add: () => stuck, del: () => stuck, check: () => stuck, status: () => stuck, gc: () => stuck } as CniHandler;
+  const server = await startCniServer({ socketPath: socket, handler, closeGraceMs: 50 });
+  const env = { ...kubeletEnv('ADD', containerId(), '/var/run/netns/x'), IPNET_CNI_TIMEOUT_MS: '300' };
+  const slow = await runPlugin(plugin, env, config(socket));
+  t.like(slow.json, { code: 11, msg: 'timed out waiting for the ipnet agent' });
+  t.true(slow.ms < 2000, `took ${slow.ms.toFixed(0)} ms`);
+  await server.close();
+  const rude = createServer((s) => s.destroy());
+  const socket2 = join(dir, 'rude.sock');
+  await new Promise<void>((r) => rude.listen(socket2, r));
+  t.teardown(() => new Promise<void>((r) => rude.close(() => r())));
+  for (const cmd of ['ADD', 'DEL']) {
+    const r = await runPlugin(plugin, { ...kubeletEnv(cmd, containerId(), '/var/run/netns/x') }, config(socket2));
+    t.is(r.exitCode, 1, cmd);
+    t.like(r.json, { code: 11 }, cmd);
+  }
+});
+
+test('GC through the plugin removes pods missing from cni.dev/valid-attachments and keeps the others', async (t) => {
+  const dir = await tempDir(t, 'gc');
+  const socket = join(dir, 'cni.sock');
+  const handler = new NetnsHandler({ prefix: '10.77.5' });
+  const server = await startCniServer({ socketPath: socket, handler });
+  t.teardown(() => server.close());
+  const [keep, drop] = [containerId(), containerId()];
+  for (const cid of [keep, drop]) {
+    const ns = await tempNetns(t, 'gc');
+    cleanupLink(t, cid.slice(0, 15));
+    const add = await runPlugin(plugin, kubeletEnv('ADD', cid, ns.path), config(socket));
+    t.is(add.exitCode, 0, add.stdout);
+  }
+  const gc = await runPlugin(plugin, { CNI_COMMAND: 'GC', CNI_PATH: '/opt/cni/bin' },
+    config(socket, { 'cni.dev/valid-attachments': [{ containerID: keep, ifname: 'eth0' }] }));
+  t.is(gc.exitCode, 0, gc.stdout);
+  t.is((await ipJson('link', 'show', 'dev', keep.slice(0, 15))).length, 1);
+  t.deepEqual(await ipJson('link', 'show', 'dev', drop.slice(0, 15)).catch(() => []), []);
+  t.deepEqual([...handler.pods.keys()], [keep]);
 });

@@ -31,6 +31,8 @@ export interface CniServerOptions {
   readonly maxPayloadBytes?: number;
   /** A client must send its whole frame within this time (default 10 s). */
   readonly readTimeoutMs?: number;
+  /** `close` waits this long for requests in flight before dropping them (default 5 s). */
+  readonly closeGraceMs?: number;
   /** Called after each answered request. */
   readonly onServed?: (served: CniServed) => void;
 }
@@ -38,7 +40,7 @@ export interface CniServerOptions {
 /** A running CNI server. */
 export interface CniServer {
   readonly socketPath: string;
-  /** Stops accepting, waits for requests in flight, removes the socket file. */
+  /** Stops accepting, waits (bounded) for requests in flight, removes the socket file. */
   close(): Promise<void>;
 }
 
@@ -134,7 +136,10 @@ export async function startCniServer(opts: CniServerOptions): Promise<CniServer>
     socketPath,
     async close(): Promise<void> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([...inflight]);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => { timer = setTimeout(r, opts.closeGraceMs ?? 5000); });
+      await Promise.race([Promise.allSettled([...inflight]), grace]);
+      clearTimeout(timer);
       for (const s of sockets) s.destroy();
       await closed;
       await unlink(socketPath).catch(() => undefined);
