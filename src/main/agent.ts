@@ -5,6 +5,7 @@
 import { formatProblem, loadConfigFile, processConfigEnv, runCheckConfig } from '../config/index.js';
 import { startAgent } from '../actors/agent.js';
 import { coreSteps, type AgentState } from '../actors/steps.js';
+import { vppStep, type VppHandle } from '../actors/vpp-step.js';
 import { createLogger } from '../util/log.js';
 
 const usage = `usage: ipnet-agent [--config FILE] [--check-config]
@@ -61,7 +62,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const state: AgentState = {};
-  const agent = await startAgent(config, log, coreSteps(state));
+  const vpp: VppHandle = {};
+  const agent = await startAgent(config, log, [...coreSteps(state), vppStep(vpp)]);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -31,6 +31,8 @@ test('the standalone agent serves health and the contiv IPAM view with node ID 1
     t.true(text.startsWith('{\n  "nodeId": 1,'), 'pretty-printed as the original');
     t.deepEqual(await (await fetch(`${agent.base}/contiv/v1/ipam/allocations`)).json(), { Pods: null });
     t.is((await fetch(`${agent.base}/no/such/path`)).status, 404);
+    // embedded mode: the in-process bridge + simulator answered show_version over ZeroMQ
+    t.like(await (await fetch(`${agent.base}/ipnet/v1/vpp/version`)).json(), { program: 'vpe', version: '24.02-release' });
   } finally {
     const { code, ms } = await agent.stop();
     t.is(code, 0, agent.output());

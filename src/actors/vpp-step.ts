@@ -1,0 +1,51 @@
+/**
+ * Start-up step that opens the VPP connection: in embedded mode the bridge and the
+ * simulator run in this process (ZeroMQ over an ipc socket in a private temp dir, the same
+ * code path as a separate bridge); otherwise the agent connects to the configured bridge.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BridgeClient } from '../vpp/bridge/client.js';
+import { BridgeServer } from '../vpp/bridge/server.js';
+import { VppSimulator } from '../vpp/sim/simulator.js';
+import type { StartupContext, StartupStep } from './agent.js';
+
+/** The VPP side the rest of the agent uses. */
+export interface VppHandle {
+  client?: BridgeClient;
+  /** Present in embedded mode: the in-process simulated VPP (for the tracer and faults). */
+  simulator?: VppSimulator;
+  version?: string;
+}
+
+/** Builds the step; fills `vpp` when done. */
+export function vppStep(vpp: VppHandle): StartupStep {
+  return {
+    name: 'vpp',
+    async run(ctx: StartupContext) {
+      let endpoint = ctx.config.vppBridge.endpoint;
+      if (endpoint === 'embedded') {
+        const dir = await mkdtemp(join(tmpdir(), 'ipnet-vpp-'));
+        const simulator = new VppSimulator();
+        const server = await BridgeServer.start({ listen: `ipc://${join(dir, 'bridge.sock')}`, backend: simulator });
+        vpp.simulator = simulator;
+        endpoint = server.endpoint;
+        ctx.onStop(async () => {
+          await server.close();
+          await simulator.close();
+          await rm(dir, { recursive: true, force: true });
+        });
+      }
+      const client = await BridgeClient.connect(endpoint, { name: 'ipnet-agent', timeoutMs: ctx.config.vppBridge.requestTimeoutMs });
+      vpp.client = client;
+      ctx.onStop(() => client.close());
+      client.on('restart', (e) => ctx.log.warn({ previousPid: e.previousPid, pid: e.pid, reason: e.reason }, 'VPP restarted'));
+      client.on('disconnected', (e) => ctx.log.warn({ reason: e.reason }, 'VPP connection lost'));
+      const version = await client.request('show_version');
+      vpp.version = String(version['version'] ?? '');
+      ctx.log.info({ endpoint, version: vpp.version, program: version['program'], pid: client.vpePid }, 'connected to VPP');
+      ctx.http.route('GET', '/ipnet/v1/vpp/version', () => ({ status: 200, body: { program: version['program'], version: version['version'], pid: client.vpePid, endpoint } }));
+    },
+  };
+}
