@@ -3,7 +3,7 @@
  * instance/id allocation and refusals as in VPP 24.02 (vpp-api.md §2.3–2.5).
  */
 import { ZERO_MAC, type Prefix } from './addr.js';
-import { lowestFree } from './model.js';
+import { lowestFree, type TapInfo } from './model.js';
 import { NONE, RV } from './retval.js';
 import type { SimState } from './state.js';
 
@@ -43,6 +43,7 @@ export interface TapCreate {
   hostMac: string | undefined;
   hostIp4Prefix: Prefix | undefined;
   hostIp6Prefix: Prefix | undefined;
+  hostIp4Gw: string | undefined;
   tapFlags: number;
   hostNamespace: string | undefined;
   hostIfName: string | undefined;
@@ -72,6 +73,15 @@ export function createTap(s: SimState, req: TapCreate): CreateResult {
   if (!s.host.vhostNet) return fail(RV.SYSCALL_ERROR_1);
   if (!powerOfTwo(req.txRingSz) || !powerOfTwo(req.rxRingSz)) return fail(RV.INIT_FAILED);
   const tun = (req.tapFlags & TAP_FLAG.TUN) !== 0;
+  const hostIfName = req.hostIfName ?? `tap${id}`;
+  const hostMac = tun ? ZERO_MAC : req.hostMac ?? s.randomMac();
+  if (s.host.createTap !== undefined) {
+    const rv = s.host.createTap({
+      name: hostIfName, namespace: req.hostNamespace ?? '', tun, mac: tun ? undefined : hostMac,
+      mtu: req.hostMtuSize, ip4: req.hostIp4Prefix, ip4Gw: req.hostIp4Gw,
+    });
+    if (rv !== RV.OK) return fail(rv);
+  }
   const mac = tun ? ZERO_MAC : req.useRandomMac ? s.randomMac() : req.mac;
   const iface = s.addInterface(tun ? 'tun' : 'tap', `${tun ? 'tun' : 'tap'}${id}`, 'virtio', id, mac);
   iface.tag = req.tag.slice(0, 63);
@@ -80,11 +90,11 @@ export function createTap(s: SimState, req: TapCreate): CreateResult {
     txRingSz: req.txRingSz,
     rxRingSz: req.rxRingSz,
     hostMtuSize: req.hostMtuSize ?? 0,
-    hostMac: tun ? ZERO_MAC : req.hostMac ?? s.randomMac(),
+    hostMac,
     hostIp4Prefix: req.hostIp4Prefix,
     hostIp6Prefix: req.hostIp6Prefix,
     tapFlags: req.tapFlags,
-    hostIfName: req.hostIfName ?? `tap${id}`,
+    hostIfName,
     hostNamespace: req.hostNamespace ?? '',
     hostBridge: req.hostBridge ?? '',
   };
@@ -95,8 +105,15 @@ export function createTap(s: SimState, req: TapCreate): CreateResult {
 export function deleteTap(s: SimState, swIfIndex: number): number {
   const iface = s.iface(swIfIndex);
   if (iface === undefined || iface.devType !== 'virtio') return RV.INVALID_SW_IF_INDEX;
+  releaseHostTap(s, iface.tap);
   s.removeInterface(swIfIndex);
   return RV.OK;
+}
+
+/** Removes the Linux side of a TAP unless it is persistent (tap delete, VPP exit or restart). */
+export function releaseHostTap(s: SimState, tap: TapInfo | undefined): void {
+  if (tap === undefined || s.host.deleteTap === undefined || (tap.tapFlags & TAP_FLAG.PERSIST) !== 0) return;
+  s.host.deleteTap({ name: tap.hostIfName, namespace: tap.hostNamespace });
 }
 
 /** The fields of af_packet_create (v1–v3) the simulator acts on; `mode` exists from v3. */

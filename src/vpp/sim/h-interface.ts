@@ -3,7 +3,7 @@
  * code, shape replies and details exactly as 24.02 fills them.
  */
 import { createAfPacket, createLoopback, createTap, deleteAfPacket, deleteLoopback, deleteTap, type TapCreate } from './devices.js';
-import { familyPrefixIn, familyPrefixOut, flag, macIn, macOut, num, prefixIn, prefixOut, text, type Msg } from './fields.js';
+import { familyPrefixIn, familyPrefixOut, flag, ip4In, macIn, macOut, num, prefixIn, prefixOut, text, type Msg } from './fields.js';
 import { rv, type Handler, type HandlerResult } from './handler.js';
 import * as itf from './interfaces.js';
 import type { SimInterface } from './model.js';
@@ -37,6 +37,7 @@ function tapCreate(m: Msg): TapCreate {
     hostMac: flag(m, 'host_mac_addr_set') ? macIn(m.host_mac_addr) : undefined,
     hostIp4Prefix: flag(m, 'host_ip4_prefix_set') ? familyPrefixIn(m.host_ip4_prefix, false) : undefined,
     hostIp6Prefix: flag(m, 'host_ip6_prefix_set') ? familyPrefixIn(m.host_ip6_prefix, true) : undefined,
+    hostIp4Gw: flag(m, 'host_ip4_gw_set') ? ip4In(m.host_ip4_gw) : undefined,
     tapFlags: num(m, 'tap_flags'),
     hostNamespace: opt('host_namespace_set', 'host_namespace'),
     hostIfName: opt('host_if_name_set', 'host_if_name'),

@@ -6,6 +6,7 @@
 import type { VppBackend, VppConnection } from '../backend.js';
 import { MEMCLNT_IDS, MessageTable, decode, encodeWithId, messageNames, nameCrc } from '../binapi/index.js';
 import { SimConnection, type ConnectionHost } from './connection.js';
+import { releaseHostTap } from './devices.js';
 import { dispatch, eventBody, isDump } from './engine.js';
 import type { Msg } from './fields.js';
 import type { ClientReg, OutMsg } from './handler.js';
@@ -87,7 +88,7 @@ export class VppSimulator implements VppBackend, ConnectionHost {
   constructor(opts: SimulatorOptions = {}) {
     this.name = opts.name ?? 'vpp';
     this.rng = makeRng(opts.seed ?? Math.floor(Math.random() * 0xffffffff));
-    this.host = { vhostNet: opts.host?.vhostNet ?? true, hostLinkExists: opts.host?.hostLinkExists ?? (() => true) };
+    this.host = { ...opts.host, vhostNet: opts.host?.vhostNet ?? true, hostLinkExists: opts.host?.hostLinkExists ?? (() => true) };
     this.simState = new SimState(this.host, this.rng());
     this.ids = assignIds(this.rng);
     this.vpePid = this.newPid(0);
@@ -123,6 +124,7 @@ export class VppSimulator implements VppBackend, ConnectionHost {
 
   async close(): Promise<void> {
     this.shutDown = true;
+    this.releaseHost();
     for (const c of [...this.conns]) c.end({ kind: 'closed', message: `simulator ${this.name} closed` });
   }
 
@@ -164,12 +166,18 @@ export class VppSimulator implements VppBackend, ConnectionHost {
 
   /** Simulates a VPP restart: all state lost, new pid and ids, every connection closed with 'restart'. */
   restart(): void {
+    this.releaseHost();
     this.simState = new SimState(this.host, this.rng());
     this.ids = assignIds(this.rng);
     this.vpePid = this.newPid(this.vpePid);
     this.regs = new Map();
     this.regPool = new IndexPool();
     for (const c of [...this.conns]) c.end({ kind: 'restart', message: `simulator ${this.name} restarted (new pid ${this.vpePid})` });
+  }
+
+  /** A VPP that goes away takes its non-persistent TAPs' Linux sides with it. */
+  private releaseHost(): void {
+    for (const i of this.simState.interfaces.values()) releaseHostTap(this.simState, i.tap);
   }
 
   /** @internal ConnectionHost: frames from a client. */

@@ -9,12 +9,28 @@ import {
   type SimNeighbor, type SimTable, type SimVxlan,
 } from './model.js';
 
+/** The Linux side of a TAP, as VPP would configure it over netlink. */
+export interface HostTapSpec {
+  readonly name: string;
+  /** netns name, `/var/run/netns/<name>` path, or '' for the simulator's own namespace. */
+  readonly namespace: string;
+  readonly tun: boolean;
+  readonly mac: string | undefined;
+  readonly mtu: number | undefined;
+  readonly ip4: { address: string; len: number } | undefined;
+  readonly ip4Gw: string | undefined;
+}
+
 /** Things about the simulated host that VPP handlers depend on (Linux side). */
 export interface SimHostView {
   /** Whether `/dev/vhost-net` exists; without it a real VPP refuses TAPs with −11. */
   readonly vhostNet: boolean;
   /** Whether a Linux interface of this name exists (af_packet binds to it). */
   hostLinkExists(name: string): boolean;
+  /** Optional effect: make the TAP's Linux side real; returns 0 or VPP's retval (−12 netns, −145 netlink). */
+  createTap?(spec: HostTapSpec): number;
+  /** Optional effect: remove the Linux side again (tap delete, VPP exit). */
+  deleteTap?(spec: { name: string; namespace: string }): void;
 }
 
 /** Neighbour-table limits per family (`ip_neighbor_config`). */
