@@ -31,13 +31,32 @@ function randomBytes(r: () => number, n: number): Uint8Array {
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-_/.:é€';
 
 function randomText(r: () => number, maxBytes: number): string {
+  const budget = below(r, Math.min(maxBytes, 40) + 1);
   let s = '';
-  const len = below(r, Math.min(maxBytes, 40) + 1);
+  let used = 0;
   while (true) {
-    const next = s + (alphabet[below(r, alphabet.length)] ?? 'a');
-    if (Buffer.byteLength(next, 'utf8') > Math.min(len, maxBytes)) return s;
-    s = next;
+    const ch = alphabet[below(r, alphabet.length)] ?? 'a';
+    const n = ch.charCodeAt(0) < 0x80 ? 1 : ch.charCodeAt(0) < 0x800 ? 2 : 3;
+    if (used + n > budget) return s;
+    s += ch;
+    used += n;
   }
+}
+
+const countsCache = new WeakMap<Shape, Map<string, string>>();
+/** Count field → array field of a struct, computed once per shape. */
+function countsOf(s: Extract<Shape, { t: 'struct' }>): Map<string, string> {
+  let m = countsCache.get(s);
+  if (m === undefined) {
+    m = new Map(s.fields.flatMap(([n, c]) => (c.shape.t === 'vla' ? [[c.shape.count, n] as const] : [])));
+    countsCache.set(s, m);
+  }
+  return m;
+}
+
+/** Canonical text of a decoded value (bytes as hex, bigints tagged), for cheap exact comparison. */
+export function canon(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `hex:${Buffer.from(x).toString('hex')}` : typeof x === 'bigint' ? `big:${x}` : x));
 }
 
 /** What decoding yields for a field that was not given. */
@@ -104,7 +123,7 @@ export function generate(r: () => number, codec: AnyCodec, omitRate = 0.15): { i
     case 'struct': {
       const input: Record<string, unknown> = {};
       const expected: Record<string, unknown> = {};
-      const counts = new Map(s.fields.flatMap(([n, c]) => (c.shape.t === 'vla' ? [[c.shape.count, n] as const] : [])));
+      const counts = countsOf(s);
       for (const [n, c] of s.fields) {
         if (counts.has(n)) continue;
         if (r() < omitRate) {
@@ -116,8 +135,10 @@ export function generate(r: () => number, codec: AnyCodec, omitRate = 0.15): { i
         expected[n] = g.expected;
       }
       for (const [count, arr] of counts) expected[count] = (expected[arr] as unknown[]).length;
-      // Keep wire order in the expected object so deep comparison also checks field order.
-      return { input, expected: Object.fromEntries(s.fields.map(([n]) => [n, expected[n]])) };
+      // Keep wire order in the expected object so comparison also checks field order.
+      const ordered: Record<string, unknown> = {};
+      for (const [n] of s.fields) ordered[n] = expected[n];
+      return { input, expected: ordered };
     }
   }
 }

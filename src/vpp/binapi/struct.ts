@@ -148,7 +148,7 @@ export function vla<C extends AnyCodec>(count: string, of: C): Codec<OutOf<C>[],
     min: 0,
     size(v) {
       if (v === undefined) return 0;
-      if (!Array.isArray(v)) throw new BinapiEncodeError(`variable array ${count}-counted field: expected an array, got ${typeof v}`);
+      if (!Array.isArray(v)) throw new BinapiEncodeError(`failed to encode the array counted by ${count}: expected an array, got ${typeof v}`);
       if (of.fixed !== undefined) return v.length * of.fixed;
       let s = 0;
       for (const e of v) s += of.size(e);
