@@ -80,6 +80,13 @@ export const descriptors: { readonly [K in ItemKind]: Descriptor<K> } = {
   'linux-arp': { derivedFields: [], recreateOn: [], calls: () => c([ip('neigh replace')], [ip('neigh replace')], [ip('neigh del')]) },
 };
 
+/** The calls apply makes for one planned operation (derived deletes implied by their base need none). */
+export function callsOf(op: { readonly op: keyof Calls; readonly item: Item; readonly withBase?: true }): readonly string[] {
+  if (op.withBase) return [];
+  const d = descriptors[op.item.kind] as Descriptor<ItemKind>;
+  return d.calls(op.item.value as never)[op.op];
+}
+
 function fieldsOf(it: Item): { derived: readonly string[]; recreate: readonly string[] } {
   const d = descriptors[it.kind] as Descriptor<ItemKind>;
   return { derived: d.derivedFields as readonly string[], recreate: d.recreateOn as readonly string[] };

@@ -12,5 +12,6 @@ export * from './pod.js';
 export * from './state.js';
 export * from './lookup.js';
 export * from './from-ipam.js';
+export * from './from-config.js';
 export * from './stn.js';
 export * from './plan.js';

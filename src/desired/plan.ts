@@ -7,6 +7,7 @@
  */
 import { needsRecreate, ownedByIpnet, satisfies } from './descriptors.js';
 import type { ItemSet } from './itemset.js';
+import { vppInterfaceKey } from './keys.js';
 import type { Item, ItemKind } from './model.js';
 
 /** One operation for apply: `item` is the new value (create/update) or the old one (delete). */
@@ -18,6 +19,11 @@ export interface Op {
   readonly item: Item;
   /** The value being replaced (update only). */
   readonly previous?: Item;
+  /**
+   * Delete only: the base item this derived value hangs off is deleted in the same plan, so
+   * VPP drops it with the base and apply may skip the call (the actual set still forgets it).
+   */
+  readonly withBase?: true;
 }
 
 /** A desired item that cannot be created yet, and which of its dependencies are missing. */
@@ -164,7 +170,8 @@ function order(del: Set<string>, create: Map<string, Item>, update: Map<string, 
   const ops: Op[] = [];
   for (const k of del) {
     const old = actual.get(k) as Item;
-    ops.push({ step: dLevel.get(k) as number, op: 'delete', key: k, kind: old.kind, item: old });
+    const op: Op = { step: dLevel.get(k) as number, op: 'delete', key: k, kind: old.kind, item: old };
+    ops.push(goesWithBase(old, del) ? { ...op, withBase: true } : op);
   }
   let steps = deleteSteps;
   for (const [k, it] of create) {
@@ -179,6 +186,16 @@ function order(del: Set<string>, create: Map<string, Item>, update: Map<string, 
   }
   ops.sort((a, b) => a.step - b.step || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { ops, steps };
+}
+
+/**
+ * Whether VPP removes this item by itself when something else in the delete set goes:
+ * an interface's VRF binding, addresses, unnumbered and DHCP client vanish with it, and so
+ * does its BD membership. Static ARP and routes survive (24.02) and are deleted explicitly.
+ */
+function goesWithBase(it: Item, del: ReadonlySet<string>): boolean {
+  if (it.kind === 'vpp-bd-member') return del.has(vppInterfaceKey(it.value.name));
+  return it.kind.startsWith('vpp-interface-') && it.derivedFrom !== undefined && del.has(it.derivedFrom);
 }
 
 /** Records a fully applied plan into the actual set, so the next plan starts from it. */

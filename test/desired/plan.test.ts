@@ -2,7 +2,7 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import {
-  desiredState, ItemSet, item, type Item, nodeItems, type Plan, plan, PlanCycleError, planDelta, podItems,
+  callsOf, desiredState, ItemSet, item, type Item, nodeItems, type Op, type Plan, plan, PlanCycleError, planDelta, podItems,
   podIfNames, podOwner, recordApplied, vppInterfaceKey, vppVrfTableKey,
 } from '../../src/desired/index.js';
 import { deploymentConfig, goldenInputs, local1, modeConfig, node1, peer, podA, podB } from './scenario.js';
@@ -171,4 +171,20 @@ test('a dependency cycle is reported as a builder bug', (t) => {
   const b = item('vpp-arp', 'b', { interface: 'x', ip_address: '1.1.1.2', phys_address: '02:00:00:00:00:02', static: true }, ['a'], 'test');
   const err = t.throws(() => plan(ItemSet.of([a, b]), new ItemSet()), { instanceOf: PlanCycleError });
   t.regex(err?.message ?? '', /failed to plan: dependency cycle through/);
+});
+
+test('deleting a pod marks the values VPP drops with its interface, and names the calls for the rest', (t) => {
+  const actual = desiredState(config, goldenInputs);
+  const desired = actual.clone();
+  const changed = desired.replaceOwner(podOwner(podA.namespace, podA.name), []);
+  const p = planDelta(changed, desired, actual);
+  const tap = podIfNames(podA.containerId, 'tap').vpp;
+  const implied = p.ops.filter((o) => o.withBase).map((o) => o.key).sort();
+  t.deepEqual(implied, [`vpp/interface/${tap}/vrf/1/ip-version/v4`, `vpp/interface/unnumbered/${tap}`].sort());
+  const byKey = new Map(p.ops.map((o) => [o.key, o]));
+  t.deepEqual(callsOf(byKey.get(vppInterfaceKey(tap)) as Op), ['tap_delete_v2']);
+  t.deepEqual(callsOf(byKey.get(`vpp/interface/unnumbered/${tap}`) as Op), []);
+  t.deepEqual(callsOf(byKey.get(`config/vpp/v2/arp/${tap}/10.1.1.2`) as Op), ['ip_neighbor_add_del']);
+  const create = plan(actual, new ItemSet()).ops.find((o) => o.key === vppInterfaceKey(tap)) as Op;
+  t.is(callsOf(create)[0], 'tap_create_v3');
 });
