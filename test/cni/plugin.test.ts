@@ -91,14 +91,20 @@ test.serial('DEL after the netns was deleted succeeds and leaves no host end', a
   t.deepEqual(await ipJson('link', 'show', 'dev', cid.slice(0, 15)).catch(() => []), []);
 });
 
-test('ADD with no agent listening answers code 11 within 200 ms; DEL succeeds; STATUS says 50', async (t) => {
+test.serial('ADD with no agent listening answers code 11 within 200 ms; DEL succeeds; STATUS says 50', async (t) => {
   const dir = await tempDir(t, 'down');
   const socket = join(dir, 'nobody.sock');
   const env = kubeletEnv('ADD', containerId(), '/var/run/netns/none');
-  const add = await runPlugin(plugin, env, config(socket));
-  t.is(add.exitCode, 1);
-  t.like(add.json, { cniVersion: '1.1.0', code: 11 });
-  t.true(add.ms < 200, `took ${add.ms.toFixed(1)} ms`);
+  // Best of three: on a loaded machine one exec alone can take 200 ms; any waiting on the
+  // missing agent (connect retries, timeouts) would show in every run.
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await runPlugin(plugin, env, config(socket)));
+  for (const add of runs) {
+    t.is(add.exitCode, 1);
+    t.like(add.json, { cniVersion: '1.1.0', code: 11 });
+  }
+  const fastest = Math.min(...runs.map((r) => r.ms));
+  t.true(fastest < 200, `took ${fastest.toFixed(1)} ms`);
   const del = await runPlugin(plugin, { ...env, CNI_COMMAND: 'DEL' }, config(socket));
   t.is(del.exitCode, 0);
   t.is(del.stdout, '');

@@ -19,8 +19,9 @@ function exchange(socket: string, bytes: Buffer): Promise<Buffer> {
     const chunks: Buffer[] = [];
     const s = connect(socket, () => s.write(bytes));
     s.on('data', (c: Buffer) => chunks.push(c));
-    s.on('end', () => resolve(Buffer.concat(chunks)));
-    s.on('error', reject);
+    // A reset after the server hung up is a hang-up too; the callers check what arrived.
+    s.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') reject(e); });
+    s.on('close', () => resolve(Buffer.concat(chunks)));
   });
 }
 
