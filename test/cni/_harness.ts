@@ -18,10 +18,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Path of the compiled forwarder. */
 export const PLUGIN = join(root, 'native', 'build', 'ipnet-cni');
 
-/** Builds native/build/ipnet-cni when missing or older than its source. */
+/** Builds native/build/ipnet-cni when missing or older than its sources. */
 export async function ensurePlugin(): Promise<string> {
-  const src = join(root, 'native', 'ipnet-cni.c');
-  if (!existsSync(PLUGIN) || statSync(PLUGIN).mtimeMs < statSync(src).mtimeMs) {
+  const sources = ['ipnet-cni.c', 'json-top.h'].map((f) => statSync(join(root, 'native', f)).mtimeMs);
+  if (!existsSync(PLUGIN) || statSync(PLUGIN).mtimeMs < Math.max(...sources)) {
     await run('sh', [join(root, 'native', 'build.sh')]);
   }
   return PLUGIN;
