@@ -8,6 +8,7 @@ import type { Handler, HandlerCtx, HandlerResult, OutMsg } from './handler.js';
 import { interfaceHandlers } from './h-interface.js';
 import { ipHandlers } from './h-ip.js';
 import { l2Handlers } from './h-l2.js';
+import { puntHandlers } from './h-punt.js';
 import { RV } from './retval.js';
 import type { PendingEvent } from './model.js';
 
@@ -39,7 +40,7 @@ const controlHandlers: Record<string, Handler> = {
 };
 
 /** Every request the simulator handles, by message name. */
-export const handlers: Readonly<Record<string, Handler>> = { ...controlHandlers, ...interfaceHandlers, ...ipHandlers, ...l2Handlers };
+export const handlers: Readonly<Record<string, Handler>> = { ...controlHandlers, ...interfaceHandlers, ...ipHandlers, ...l2Handlers, ...puntHandlers };
 
 /** Whether a request answers with a details stream rather than a reply. */
 export function isDump(name: string): boolean {

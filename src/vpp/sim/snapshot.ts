@@ -41,5 +41,6 @@ export function snapshot(s: SimState): SimSnapshot {
     })),
     vxlanTunnels: [...s.vxlans.values()].sort((a, b) => a.swIfIndex - b.swIfIndex).map((t) => ({ ...t })),
     stnRules: s.stnRules.map((r) => ({ ...r })),
+    puntRedirects: s.puntRedirects.map((r) => ({ ...r, paths: r.paths.map((p) => ({ ...p })) })),
   };
 }

@@ -46,6 +46,13 @@ export interface StnRule {
   swIfIndex: number;
 }
 
+/** An IP punt redirect: traffic punted on `rxSwIfIndex` (~0 = any) goes out these paths. */
+export interface PuntRedirect {
+  rxSwIfIndex: number;
+  ip6: boolean;
+  paths: { swIfIndex: number; nh: string }[];
+}
+
 /** Key of a table in `SimState.tables`. */
 export function tableKey(ip6: boolean, id: number): string {
   return `${ip6 ? 6 : 4}:${id}`;
@@ -64,6 +71,7 @@ export class SimState {
   readonly bds = new Map<number, SimBridgeDomain>();
   readonly vxlans = new Map<string, SimVxlan>();
   readonly stnRules: StnRule[] = [];
+  readonly puntRedirects: PuntRedirect[] = [];
   readonly vxlanPool = new IndexPool();
   readonly pendingEvents = new Map<number, PendingEvent>();
   readonly rng: () => number;
