@@ -67,7 +67,7 @@ function mtuTokens(mtu: number | undefined): (string | number)[] {
   return mtu ? ['mtu', mtu] : [];
 }
 
-/** The whole ADD as batch lines run inside the pod netns (pure, for tests). */
+/** The whole ADD as batch lines run inside the pod netns (no I/O, so tests can read them). */
 export function podSideLines(w: PodWiring): string[] {
   const dev = w.ifname;
   const lines: string[] = [];

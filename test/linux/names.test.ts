@@ -4,6 +4,7 @@
  */
 import test from 'ava';
 import { batchLine } from '../../src/linux/ip-batch.js';
+import { podSideLines } from '../../src/linux/netns.js';
 import { NetnsPathError, parseNetnsPath } from '../../src/linux/netns-path.js';
 import { fnv1a32, hostVethName, podMacs } from '../../src/linux/pod-names.js';
 
@@ -61,4 +62,28 @@ test('batch lines refuse tokens that could split or comment a line', (t) => {
   for (const bad of ['eth0\nlink del lo', 'a b', '"x"', 'x#y', "it's", 'a\\b', '']) {
     t.throws(() => batchLine('link', 'set', 'dev', bad, 'up'), { message: /refusing ip batch token/ });
   }
+});
+
+test('the VETH ADD is one batch: pair creation with the host end up in the host netns, then the pod side', (t) => {
+  t.deepEqual(podSideLines({
+    netns: parseNetnsPath('/var/run/netns/p1'), ifname: 'eth0', mode: 'veth', hostIfName: 'abcdef012345678', hostNetns: '/proc/1/ns/net',
+    ip: '10.1.1.2', gateway: '10.1.1.1', podMac: '02:fe:2c:29:0c:e4', gatewayMac: '02:fe:d3:d6:f3:1b', mtu: 1450,
+  }), [
+    'link add abcdef012345678 mtu 1450 up netns /proc/1/ns/net type veth peer name eth0 mtu 1450 address 02:fe:2c:29:0c:e4',
+    'link set dev lo up',
+    'link set dev eth0 up',
+    'addr replace 10.1.1.2/32 dev eth0',
+    'route replace 10.1.1.1/32 dev eth0 scope link',
+    'route replace default via 10.1.1.1 dev eth0',
+    'neigh replace 10.1.1.1 lladdr 02:fe:d3:d6:f3:1b dev eth0 nud permanent',
+  ]);
+});
+
+test('the TAP ADD renames the TAP VPP created, then sets MAC and MTU before the common lines', (t) => {
+  const lines = podSideLines({
+    netns: parseNetnsPath('/var/run/netns/p1'), ifname: 'eth0', mode: 'tap', tapName: 'tap3',
+    ip: '10.1.1.2', gateway: '10.1.1.1', podMac: '02:fe:2c:29:0c:e4', gatewayMac: '02:fe:d3:d6:f3:1b', mtu: 1450,
+  });
+  t.deepEqual(lines.slice(0, 3), ['link set dev tap3 name eth0', 'link set dev eth0 address 02:fe:2c:29:0c:e4', 'link set dev eth0 mtu 1450']);
+  t.is(lines.length, 9);
 });
