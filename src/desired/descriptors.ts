@@ -34,6 +34,7 @@ function vppInterfaceCalls(v: VppInterfaceValue): Calls {
     case 'AF_PACKET': return c(['af_packet_create_v3', ...ifaceCommon], ifaceCommon, ['af_packet_delete']);
     case 'SOFTWARE_LOOPBACK': return c(['create_loopback', ...ifaceCommon], ifaceCommon, ['delete_loopback']);
     case 'VXLAN_TUNNEL': return c(['vxlan_add_del_tunnel_v3', ...ifaceCommon], ifaceCommon, ['vxlan_add_del_tunnel_v3']);
+    case 'MEMIF': return c(['memif_socket_filename_add_del_v2', 'memif_create_v2', ...ifaceCommon], ifaceCommon, ['memif_delete']);
     // A physical NIC exists already: "create" configures it, "delete" only takes it down.
     case 'DPDK':
     case 'VMXNET3_INTERFACE': return c(ifaceCommon, ifaceCommon, ['sw_interface_set_flags']);
@@ -46,7 +47,7 @@ const ip = (args: string): string => `ip ${args}`;
 export const descriptors: { readonly [K in ItemKind]: Descriptor<K> } = {
   'vpp-interface': {
     derivedFields: ['vrf', 'ip_addresses', 'unnumbered', 'set_dhcp_client'],
-    recreateOn: ['type', 'tap', 'afpacket', 'vxlan', 'vmx_net3'],
+    recreateOn: ['type', 'tap', 'afpacket', 'vxlan', 'vmx_net3', 'memif'],
     calls: vppInterfaceCalls,
   },
   'vpp-interface-vrf': { derivedFields: [], recreateOn: ['vrf'], calls: () => c(['sw_interface_set_table'], [], ['sw_interface_set_table']) },

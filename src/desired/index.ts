@@ -9,6 +9,7 @@ export * from './descriptors.js';
 export * from './node.js';
 export * from './peer.js';
 export * from './pod.js';
+export * from './custom.js';
 export * from './state.js';
 export * from './lookup.js';
 export * from './from-ipam.js';

@@ -38,6 +38,9 @@ export interface PodByIfAnswer {
   readonly exists: boolean;
 }
 
+/** A pod's main owner (`pod/<ns>/<name>`); custom interfaces have their own owner and are not indexed. */
+const POD_OWNER = /^pod\/([^/]+)\/([^/]+)$/;
+
 const NO_NAMES: PodIfNamesAnswer = { vppIfName: '', linuxIfName: '', loopIfName: '', exists: false };
 
 /** GetPodIfNames: names of a pod whose items are desired (i.e. a local pod with an IP). */
@@ -59,7 +62,7 @@ export function getPodIfNames(desired: ItemSet, podNamespace: string, podName: s
 /** GetPodByIf: which pod a VPP-side interface belongs to (only VPP names are indexed). */
 export function getPodByIf(desired: ItemSet, ifName: string): PodByIfAnswer {
   const it = desired.get(vppInterfaceKey(ifName));
-  const m = it !== undefined ? /^pod\/([^/]+)\/(.+)$/.exec(it.owner) : null;
+  const m = it !== undefined ? POD_OWNER.exec(it.owner) : null;
   return m ? { podNamespace: m[1] as string, podName: m[2] as string, exists: true } : { podNamespace: '', podName: '', exists: false };
 }
 
@@ -87,7 +90,7 @@ export function getVxlanBVIIfName(config: Config): string {
 export function stateToString(state: NodeState, desired: ItemSet): string {
   const pods: string[] = [];
   for (const owner of desired.ownerNames()) {
-    const m = /^pod\/([^/]+)\/(.+)$/.exec(owner);
+    const m = POD_OWNER.exec(owner);
     if (!m) continue;
     const names = getPodIfNames(desired, m[1] as string, m[2] as string);
     if (names.exists) pods.push(`${names.vppIfName}: ${m[1]}/${m[2]}`);

@@ -6,7 +6,7 @@
  */
 
 /** VPP interface types ipnet creates or configures (proto enum names). */
-export type VppInterfaceType = 'DPDK' | 'VMXNET3_INTERFACE' | 'SOFTWARE_LOOPBACK' | 'TAP' | 'AF_PACKET' | 'VXLAN_TUNNEL';
+export type VppInterfaceType = 'DPDK' | 'VMXNET3_INTERFACE' | 'SOFTWARE_LOOPBACK' | 'TAP' | 'AF_PACKET' | 'VXLAN_TUNNEL' | 'MEMIF';
 /** Linux interface types ipnet creates. */
 export type LinuxInterfaceType = 'TAP_TO_VPP' | 'VETH' | 'LOOPBACK';
 /** rx mode as the NB model names it; absent means "leave VPP's default". */
@@ -28,6 +28,13 @@ export interface VppInterfaceValue {
   readonly afpacket?: { readonly host_if_name: string };
   readonly vxlan?: { readonly src_address: string; readonly dst_address: string; readonly vni: number };
   readonly vmx_net3?: { readonly rxq_size: number; readonly txq_size: number };
+  readonly memif?: {
+    readonly master: boolean;
+    readonly mode: 'ETHERNET';
+    readonly socket_filename: string;
+    readonly secret: string;
+    readonly id: number;
+  };
 }
 
 /** Derived: the interface's VRF binding (`sw_interface_set_table`), needed before addresses. */
