@@ -113,15 +113,21 @@ function bigCodec(signed: boolean): Codec<bigint, bigint | number> {
   }, signed ? (buf, off) => buf.readBigInt64BE(off) : (buf, off) => buf.readBigUInt64BE(off));
 }
 
-/** Unsigned and signed big-endian integers, as VPP packs them. */
+/** `u8`: one byte (counts such as n_paths, prefix lengths). */
 export const u8 = intCodec(1, false);
+/** `u16` big-endian (MTUs, ports, ring sizes). */
 export const u16 = intCodec(2, false);
+/** `u32` big-endian (indexes, table ids, contexts). */
 export const u32 = intCodec(4, false);
+/** `i8`, for completeness of the .api primitive set. */
 export const i8 = intCodec(1, true);
+/** `i16`, for completeness of the .api primitive set. */
 export const i16 = intCodec(2, true);
+/** `i32` big-endian (retval, response). */
 export const i32 = intCodec(4, true);
-/** 64-bit integers decode to bigint (handles, pointers); encode from bigint or a safe number. */
+/** `u64` big-endian; decodes to bigint (handles, pointers); encodes from bigint or a safe number. */
 export const u64 = bigCodec(false);
+/** `i64` big-endian, as bigint. */
 export const i64 = bigCodec(true);
 
 /** f64 travels in host (little-endian) order: VPP's host-to-net for doubles is the identity. */

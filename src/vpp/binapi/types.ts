@@ -55,20 +55,34 @@ export const L2PortType = { NORMAL: 0, BVI: 1, UU_FWD: 2 } as const;
 /** u32 "~0": none / all / automatic, depending on the field. */
 export const NONE_U32 = 0xffffffff;
 
-/** Enum codecs with their declared base type (§1.1: five are u8, the rest u32). */
+// Enum codecs with their declared base type (§1.1: address_family and ip_neighbor_flags are u8 here, the rest u32).
+/** `address_family` on the wire (u8). */
 export const addressFamily = enumOf('address_family', 'u8');
+/** `ip_neighbor_flags` on the wire (u8). */
 export const ipNeighborFlags = enumOf('ip_neighbor_flags', 'u8');
+/** `if_status_flags` on the wire (u32). */
 export const ifStatusFlags = enumOf('if_status_flags', 'u32');
+/** `if_type` on the wire (u32). */
 export const ifType = enumOf('if_type', 'u32');
+/** `link_duplex` on the wire (u32). */
 export const linkDuplex = enumOf('link_duplex', 'u32');
+/** `rx_mode` on the wire (u32). */
 export const rxMode = enumOf('rx_mode', 'u32');
+/** `sub_if_flags` on the wire (u32). */
 export const subIfFlags = enumOf('sub_if_flags', 'u32');
+/** `fib_path_type` on the wire (u32). */
 export const fibPathType = enumOf('fib_path_type', 'u32');
+/** `fib_path_flags` on the wire (u32). */
 export const fibPathFlags = enumOf('fib_path_flags', 'u32');
+/** `fib_path_nh_proto` on the wire (u32). */
 export const fibPathNhProto = enumOf('fib_path_nh_proto', 'u32');
+/** `tap_flags` on the wire (u32). */
 export const tapFlags = enumOf('tap_flags', 'u32');
+/** `af_packet_mode` on the wire (u32). */
 export const afPacketMode = enumOf('af_packet_mode', 'u32');
+/** `af_packet_flags` on the wire (u32). */
 export const afPacketFlags = enumOf('af_packet_flags', 'u32');
+/** `l2_port_type` on the wire (u32). */
 export const l2PortType = enumOf('l2_port_type', 'u32');
 
 /** `address_union`: 16 bytes; an IPv4 address fills the first 4. */
@@ -123,13 +137,19 @@ export const puntRedirectV2 = struct('punt_redirect_v2', {
 /** `punt_redirect` (25 bytes; only the deprecated ip_punt_redirect uses it). */
 export const puntRedirect = struct('punt_redirect', { rx_sw_if_index: interfaceIndex, tx_sw_if_index: interfaceIndex, nh: address });
 
-/** Decoded `address`, `prefix`, `fib_path`, `ip_route`: what dumps hand to callers. */
+/** Decoded `address`, as dumps hand it to callers. */
 export type Address = OutOf<typeof address>;
+/** Decoded `prefix`. */
 export type Prefix = OutOf<typeof prefix>;
+/** Decoded `fib_path`. */
 export type FibPath = OutOf<typeof fibPath>;
+/** Decoded `ip_route`. */
 export type IpRoute = OutOf<typeof ipRoute>;
-/** Encodable forms of the same, what callers build requests from. */
+/** Encodable `address`, what callers build requests from. */
 export type AddressIn = InOf<typeof address>;
+/** Encodable `prefix`. */
 export type PrefixIn = InOf<typeof prefix>;
+/** Encodable `fib_path`. */
 export type FibPathIn = InOf<typeof fibPath>;
+/** Encodable `ip_route`. */
 export type IpRouteIn = InOf<typeof ipRoute>;
