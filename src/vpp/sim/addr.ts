@@ -73,10 +73,16 @@ export function canonical(address: string): string {
   return addressFromBytes(addressToBytes(address), isIp6(address));
 }
 
-/** The address as an unsigned integer (bigint so both families share the code). */
+const bigintMemo = new Map<string, bigint>();
+
+/** The address as an unsigned integer (bigint so both families share the code); memoised for lookups. */
 export function addressToBigint(address: string): bigint {
+  const hit = bigintMemo.get(address);
+  if (hit !== undefined) return hit;
   let v = 0n;
   for (const b of addressToBytes(address)) v = (v << 8n) | BigInt(b);
+  if (bigintMemo.size > 100_000) bigintMemo.clear();
+  bigintMemo.set(address, v);
   return v;
 }
 

@@ -56,9 +56,10 @@ export function dispatch(ctx: HandlerCtx, name: string, m: Msg, override?: numbe
   if (override !== undefined && !isDump(name)) res = { retval: override };
   else if (override !== undefined) res = { details: [] };
   else res = h(ctx, m);
-  if (isDump(name)) return { out: (res.details ?? []).map((d) => ({ name: d.name, body: { ...d.body, context } })), retval: undefined };
+  // Object.assign rather than spread: this is the per-message hot path, and V8 builds it faster
+  if (isDump(name)) return { out: (res.details ?? []).map((d) => ({ name: d.name, body: Object.assign(d.body, { context }) })), retval: undefined };
   const retval = res.retval ?? RV.OK;
-  return { out: [{ name: `${name}_reply`, body: { ...(res.reply ?? {}), context, retval } }], retval };
+  return { out: [{ name: `${name}_reply`, body: Object.assign(res.reply ?? {}, { context, retval }) }], retval };
 }
 
 /** The `sw_interface_event` body for one batched change (flags name what happened, not the full state). */

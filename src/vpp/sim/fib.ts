@@ -154,11 +154,15 @@ export function fibEntries(s: SimState, table: SimTable): FibEntry[] {
   return [...best.values()].sort((a, b) => comparePrefixes(a.prefix, b.prefix));
 }
 
-/** Longest-prefix match of `dst` in a table. */
+/** Longest-prefix match of `dst` in a table (best source wins between equal prefixes). */
 export function lookup(s: SimState, table: SimTable, dst: string): FibEntry | undefined {
   let hit: FibEntry | undefined;
-  for (const e of fibEntries(s, table)) {
-    if (prefixContains(e.prefix, dst) && (hit === undefined || e.prefix.len > hit.prefix.len)) hit = e;
-  }
+  const consider = (e: FibEntry): void => {
+    if (!prefixContains(e.prefix, dst)) return;
+    if (hit === undefined || e.prefix.len > hit.prefix.len
+      || (e.prefix.len === hit.prefix.len && PRIORITY.indexOf(e.source) < PRIORITY.indexOf(hit.source))) hit = e;
+  };
+  for (const e of vppOwned(s, table)) consider(e);
+  for (const r of table.routes.values()) consider({ prefix: r.prefix, source: 'api', paths: r.paths });
   return hit;
 }
