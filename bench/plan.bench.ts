@@ -58,6 +58,7 @@ async function incremental(pods: number, peers: number, label: string): Promise<
     `ops=${ops} items=${actual.size} mean planDelta=${((planMs / N) * 1000).toFixed(1)}µs cpu/add=${cpuPerAdd.toFixed(1)}µs (incl. build+remove)`);
 }
 
+/** Prints build, full-plan and incremental-plan figures. */
 export default async function (): Promise<void> {
   const big = inputs(250, 1000);
   let size = 0;

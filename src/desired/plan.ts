@@ -90,7 +90,7 @@ export function planDelta(changed: Iterable<string>, desired: ItemSet, actual: I
       if (have !== undefined && owns(have)) cascadeDelete(key);
     } else if (have === undefined) {
       create.set(key, want);
-    } else if (!satisfies(want, have) && !del.has(key)) {
+    } else if (want !== have && !satisfies(want, have) && !del.has(key)) {
       if (needsRecreate(want, have)) cascadeDelete(key);
       else update.set(key, want);
     }

@@ -97,8 +97,9 @@ export function peer(id: number): PeerAddressing {
   };
 }
 
-/** Docker-style 64-hex container IDs, long enough to exercise every trim. */
+/** Pod A's container ID: Docker-style 64 hex characters, long enough to exercise every trim. */
 export const cidA = '3f5a1c9e7b2d4f6081a3c5e7f9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7';
+/** Pod B's container ID. */
 export const cidB = '9b8a7c6d5e4f30211f2e3d4c5b6a79880a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
 /** Pod A. */
