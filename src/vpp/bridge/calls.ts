@@ -26,7 +26,8 @@ interface Pending {
   readonly resolve: (v: never) => void;
   readonly reject: (err: Error) => void;
   timer: NodeJS.Timeout | undefined;
-  sent: boolean;
+  /** Settled (replied, failed or timed out); a waiting entry marked done is skipped. */
+  done: boolean;
 }
 
 /** Highest context used before wrapping; contexts stay below VPP's client-index bit. */
@@ -35,7 +36,10 @@ const MAX_CONTEXT = 0x7fffffff;
 /** Calls in flight, their window and their matching. */
 export class CallTracker {
   private readonly inflight = new Map<number, Pending>();
-  private readonly waiting = new Map<number, Pending>();
+  /** FIFO of calls beyond the window; entries settled early (timeout) are skipped when reached. */
+  private waiting: { ctx: number; p: Pending }[] = [];
+  private waitHead = 0;
+  private waitingCount = 0;
   private nextCtx = 1;
   private maxInFlight = 0;
 
@@ -60,15 +64,18 @@ export class CallTracker {
 
   /** Counters for tests and metrics. */
   stats(): { inFlight: number; waiting: number; maxInFlight: number } {
-    return { inFlight: this.inflight.size, waiting: this.waiting.size, maxInFlight: this.maxInFlight };
+    return { inFlight: this.inflight.size, waiting: this.waitingCount, maxInFlight: this.maxInFlight };
   }
 
   /** Fails every call (session lost or client closing). */
   failAll(err: Error): void {
-    const all = [...this.inflight.values(), ...this.waiting.values()];
+    const all = [...this.inflight.values(), ...this.waiting.slice(this.waitHead).map((w) => w.p).filter((p) => !p.done)];
     this.inflight.clear();
-    this.waiting.clear();
+    this.waiting = [];
+    this.waitHead = 0;
+    this.waitingCount = 0;
     for (const p of all) {
+      p.done = true;
       clearTimeout(p.timer);
       p.reject(err);
     }
@@ -128,33 +135,45 @@ export class CallTracker {
       return Promise.reject(err);
     }
     return new Promise((resolve, reject) => {
-      const p: Pending = { name, dump, details: [], frames, resolve, reject, timer: undefined, sent: false };
+      const p: Pending = { name, dump, details: [], frames, resolve, reject, timer: undefined, done: false };
       const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
       p.timer = setTimeout(() => this.finish(ctx, p, new VppTimeoutError(name, timeoutMs)), timeoutMs);
       if (this.inflight.size < this.window) this.launch(ctx, p);
-      else this.waiting.set(ctx, p);
+      else {
+        this.waiting.push({ ctx, p });
+        this.waitingCount++;
+      }
     });
   }
 
   private launch(ctx: number, p: Pending): void {
     this.inflight.set(ctx, p);
     if (this.inflight.size > this.maxInFlight) this.maxInFlight = this.inflight.size;
-    p.sent = true;
     this.send(p.frames);
   }
 
   private finish(ctx: number, p: Pending, err: Error | undefined, value?: unknown): void {
+    if (p.done) return;
+    p.done = true;
     if (this.inflight.get(ctx) === p) this.inflight.delete(ctx);
-    else if (this.waiting.get(ctx) === p) this.waiting.delete(ctx);
-    else return;
+    else this.waitingCount--;
     clearTimeout(p.timer);
     if (err !== undefined) p.reject(err);
     else p.resolve(value as never);
-    // Fill the window in call order (Map iteration is insertion order).
-    for (const [c, w] of this.waiting) {
-      if (this.inflight.size >= this.window) break;
-      this.waiting.delete(c);
-      this.launch(c, w);
+    this.fillWindow();
+  }
+
+  /** Moves waiting calls into the window, in call order. */
+  private fillWindow(): void {
+    while (this.inflight.size < this.window && this.waitHead < this.waiting.length) {
+      const w = this.waiting[this.waitHead++] as { ctx: number; p: Pending };
+      if (w.p.done) continue;
+      this.waitingCount--;
+      this.launch(w.ctx, w.p);
+    }
+    if (this.waitHead > 1024 && this.waitHead * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitHead);
+      this.waitHead = 0;
     }
   }
 
@@ -162,7 +181,7 @@ export class CallTracker {
     for (;;) {
       const c = this.nextCtx;
       this.nextCtx = c >= MAX_CONTEXT ? 1 : c + 1;
-      if (!this.inflight.has(c) && !this.waiting.has(c)) return c;
+      if (!this.inflight.has(c)) return c;
     }
   }
 }

@@ -16,6 +16,8 @@ export interface BridgeServerOptions {
   readonly listen: string;
   /** Where sessions go: the simulator or a real VPP. The caller owns (and closes) it. */
   readonly backend: VppBackend;
+  /** Most VPP frames per ZeroMQ message to one client (default 256), so transfer and decoding overlap. */
+  readonly maxBatch?: number;
 }
 
 /** Counters for diagnostics and tests (batching and fuzz results are observable here). */
@@ -59,6 +61,7 @@ export class BridgeServer {
   private constructor(
     private readonly router: Router,
     private readonly backend: VppBackend,
+    private readonly maxBatch: number,
     /** The endpoint as bound (for `tcp://…:0` the port actually chosen). */
     readonly endpoint: string,
   ) {
@@ -76,7 +79,7 @@ export class BridgeServer {
       router.close();
       throw new Error(`failed to bind bridge on ${opts.listen}: ${(err as Error).message}`, { cause: err });
     }
-    return new BridgeServer(router, opts.backend, router.lastEndpoint ?? opts.listen);
+    return new BridgeServer(router, opts.backend, opts.maxBatch ?? 256, router.lastEndpoint ?? opts.listen);
   }
 
   /** Number of open backend sessions (one per connected client identity). */
@@ -203,7 +206,7 @@ export class BridgeServer {
   private flushSession(s: Session): void {
     this.dirty.delete(s);
     if (s.out.length === 0) return;
-    this.queue.push([s.identity, ...s.out]);
+    for (let i = 0; i < s.out.length; i += this.maxBatch) this.queue.push([s.identity, ...s.out.slice(i, i + this.maxBatch)]);
     this.stats.framesOut += s.out.length;
     s.out = [];
   }
@@ -211,7 +214,7 @@ export class BridgeServer {
   private schedulePump(): void {
     if (this.pumpScheduled || this.pumping) return;
     this.pumpScheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.pumpScheduled = false;
       void this.pump();
     });

@@ -1,0 +1,128 @@
+/**
+ * Bridge figures, across processes: the bridge runs as the real CLI child (`--backend sim`),
+ * the client here. Baseline in the same run: a raw ZeroMQ ROUTER echo child, same transport.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Dealer } from 'zeromq';
+import { BridgeClient } from '../src/vpp/bridge/client.js';
+import { figure, percentile, report, sample } from './stats.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SUITE = 'bridge';
+const SYNC_N = 3000;
+const PIPE_N = Number(process.env.BENCH_BRIDGE_N ?? 100_000);
+const MIX_ROUNDS = Math.round(PIPE_N / 10);
+
+const ECHO = `import { Router } from 'zeromq';
+const r = new Router({ sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0 });
+await r.bind(process.argv[1]);
+console.log('ready');
+for await (const m of r) await r.send(m);`;
+
+async function child(args: string[]): Promise<ChildProcess> {
+  const c = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    c.stdout?.once('data', () => resolve());
+    c.once('exit', (code) => reject(new Error(`bench child exited ${code}`)));
+  });
+  return c;
+}
+
+async function stop(c: ChildProcess): Promise<void> {
+  const done = new Promise((r) => c.once('exit', r));
+  c.kill('SIGTERM');
+  await done;
+}
+
+/** Raw echo: sync round trips, then `batch` frames per message pipelined `inflight` messages deep. */
+async function rawEcho(endpoint: string): Promise<{ p50: number }> {
+  const d = new Dealer({ sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0 });
+  d.connect(endpoint);
+  const frame = Buffer.alloc(10);
+  await d.send(frame);
+  await d.receive();
+  const ms = await sample(SYNC_N, async () => {
+    await d.send(frame);
+    await d.receive();
+  });
+  report(SUITE, 'raw zmq echo: sync round trip (10-byte frame)', ms);
+  for (const batch of [1, 64]) {
+    const frames = Array.from({ length: batch }, () => Buffer.alloc(10));
+    const msgs = Math.floor(PIPE_N / batch);
+    const t0 = performance.now();
+    const recv = (async () => {
+      for (let i = 0; i < msgs; i++) await d.receive();
+    })();
+    for (let i = 0; i < msgs; i++) await d.send(frames);
+    await recv;
+    const s = (performance.now() - t0) / 1000;
+    figure(SUITE, `raw zmq echo: pipelined, ${batch} frame(s)/message`, `${Math.round((msgs * batch) / s).toLocaleString('en')} frames/s each way`);
+  }
+  d.close();
+  return { p50: percentile(ms, 50) };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux clock ticks at 100 Hz). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Wall-clock rate, plus CPU per call in each process: on a loaded machine the wall figure
+ * understates what two free cores would do, so the CPU figures say where the cost is.
+ */
+async function throughput(name: string, bridgePid: number, calls: number, framesPerCall: number, run: () => Promise<unknown>): Promise<void> {
+  const b0 = await cpuSeconds(bridgePid);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const s = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const clientUs = ((c.user + c.system) / calls);
+  const bridgeUs = ((await cpuSeconds(bridgePid)) - b0) * 1e6 / calls;
+  figure(SUITE, name, `${Math.round(calls / s).toLocaleString('en')} calls/s = ${Math.round((calls * framesPerCall) / s).toLocaleString('en')} VPP messages/s wall`);
+  figure(SUITE, `  CPU per call: client / bridge+sim`, `${clientUs.toFixed(1)}µs / ${bridgeUs.toFixed(1)}µs -> ${Math.round(1e6 / Math.max(clientUs, bridgeUs)).toLocaleString('en')} calls/s if each had a free core`);
+}
+
+/** Runs every figure of the bridge suite. */
+export default async function (): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'ipnet-bench-bridge-'));
+  const echoEp = `ipc://${join(dir, 'echo.sock')}`;
+  const bridgeEp = `ipc://${join(dir, 'bridge.sock')}`;
+  const echo = await child(['--input-type=module', '-e', ECHO, echoEp]);
+  const bridge = await child([join(root, 'bin/ipnet-vpp-bridge.js'), '--listen', bridgeEp, '--backend', 'sim']);
+  try {
+    const raw = await rawEcho(echoEp);
+    const c = await BridgeClient.connect(bridgeEp, { timeoutMs: 60_000, window: 1024 });
+    await c.ping();
+    const ms = await sample(SYNC_N, () => c.ping());
+    report(SUITE, 'bridge control_ping: sync round trip', ms);
+    figure(SUITE, 'sync p50 ratio bridge / raw echo', `${(percentile(ms, 50) / raw.p50).toFixed(2)}x (target <= 1.5x)`);
+    const pid = bridge.pid as number;
+    await throughput(`bridge control_ping pipelined (window 1024, n=${PIPE_N})`, pid, PIPE_N, 2,
+      () => Promise.all(Array.from({ length: PIPE_N }, () => c.ping())));
+    // Mix: create a loopback, give it an address, dump its addresses (one details message).
+    // Frames per round: 2 + 2 + (dump, details, ping, ping reply) = 8.
+    await throughput(`bridge create/dump mix pipelined (n=${MIX_ROUNDS * 3} calls)`, pid, MIX_ROUNDS * 3, 8 / 3, async () => {
+      const los = await Promise.all(Array.from({ length: MIX_ROUNDS }, () => c.request('create_loopback', {})));
+      await Promise.all(los.map((lo, i) => Promise.all([
+        c.request('sw_interface_add_del_address', {
+          sw_if_index: lo.sw_if_index, is_add: true,
+          prefix: { address: { af: 0, un: { ip4: [10, (i >> 16) & 255, (i >> 8) & 255, i & 255] } }, len: 32 },
+        }),
+        c.dump('ip_address_dump', { sw_if_index: lo.sw_if_index, is_ipv6: false }),
+      ])));
+    });
+    await c.close();
+  } finally {
+    await stop(bridge);
+    await stop(echo);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
