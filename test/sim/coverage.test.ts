@@ -40,3 +40,12 @@ test('ip_route_add_del_v2 behaves as v1 (in 24.02 it is in progress)', (t) => {
   t.is(r.retval, 0);
   t.true(((sim.dump().tables as { fib: { prefix: string }[] }[])[0]?.fib ?? []).some((e) => e.prefix === '10.7.0.0/16'));
 });
+
+test('the call log keeps only the most recent calls, numbered without gaps', (t) => {
+  const sim = newSim({ callLogLimit: 10 });
+  for (let i = 0; i < 30; i++) req(sim, 'sw_interface_set_flags', { sw_if_index: 0, flags: i % 2 });
+  t.true(sim.callLog.length >= 10 && sim.callLog.length <= 11);
+  const seqs = sim.callLog.map((r) => r.seq);
+  t.is(seqs.at(-1), 30);
+  t.deepEqual(seqs, seqs.map((_, i) => 30 - seqs.length + 1 + i));
+});

@@ -137,3 +137,38 @@ test('the gateway address answers locally and a drop route says so', (t) => {
   t.false(dropped.delivered);
   if (!dropped.delivered) t.is(dropped.reason, 'route 10.9.0.0/16 in table 1 is a drop route');
 });
+
+test('without an overlay, a route via the other node\'s IP resolves recursively and crosses the underlay', (t) => {
+  const underlay = new Underlay();
+  const sims = [1, 2].map((id) => {
+    const sim = newSim({ name: `node${id}`, seed: id });
+    table(sim, 1);
+    const nic = loop(sim);
+    up(sim, nic);
+    address(sim, nic, `192.168.16.${id}/24`);
+    const gw = loop(sim);
+    req(sim, 'sw_interface_set_table', { sw_if_index: gw, is_ipv6: false, vrf_id: 1 });
+    up(sim, gw);
+    address(sim, gw, `10.1.${id}.1/24`);
+    const pod = tap(sim).sw_if_index as number;
+    req(sim, 'sw_interface_set_table', { sw_if_index: pod, is_ipv6: false, vrf_id: 1 });
+    req(sim, 'sw_interface_set_unnumbered', { sw_if_index: gw, unnumbered_sw_if_index: pod, is_add: true });
+    up(sim, pod);
+    req(sim, 'ip_neighbor_add_del', { is_add: true, neighbor: { sw_if_index: pod, flags: 1, mac_address: mac('02:fe:00:00:00:01'), ip_address: addr(`10.1.${id}.2`) } });
+    route(sim, true, 1, `10.1.${id}.2/32`, [path({ sw: pod, nh: `10.1.${id}.2` })]);
+    route(sim, true, 1, '0.0.0.0/0', [path({ table: 0 })]);
+    route(sim, true, 0, `10.1.${id}.0/24`, [path({ table: 1 })]);
+    const peer = 3 - id;
+    route(sim, true, 0, `10.1.${peer}.0/24`, [path({ nh: `192.168.16.${peer}` })]);
+    underlay.register(sim, [`192.168.16.${id}`]);
+    return sim;
+  });
+  const [a] = sims;
+  if (a === undefined) return;
+  const r = underlay.trace(a, { src: '10.1.1.2', dst: '10.1.2.2' });
+  t.true(r.delivered, JSON.stringify(r.hops));
+  if (!r.delivered) return;
+  t.is(r.node, 'node2');
+  t.true(r.hops.some((h) => h.step === 'ip4-recursive' && h.detail === '192.168.16.2 resolves via 192.168.16.0/24 in table 0'));
+  t.true(r.hops.some((h) => h.step === 'underlay' && h.detail === 'node1 → node2 (192.168.16.2)'));
+});

@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   readonly seed?: number;
   /** The simulated host's Linux side (vhost-net present, which links exist). */
   readonly host?: Partial<SimHostView>;
+  /** How many recent calls `callLog` keeps (the sim is a long-running product part). Default 10 000. */
+  readonly callLogLimit?: number;
 }
 
 /** One handled request, as `callLog` records it. */
@@ -84,9 +86,12 @@ export class VppSimulator implements VppBackend, ConnectionHost {
   private readonly nthFaults = new Map<number, number>();
   private readonly nameFaults: NameFault[] = [];
   private shutDown = false;
+  private callSeq = 0;
+  private readonly callLogLimit: number;
 
   constructor(opts: SimulatorOptions = {}) {
     this.name = opts.name ?? 'vpp';
+    this.callLogLimit = Math.max(1, opts.callLogLimit ?? 10_000);
     this.rng = makeRng(opts.seed ?? Math.floor(Math.random() * 0xffffffff));
     this.host = { ...opts.host, vhostNet: opts.host?.vhostNet ?? true, hostLinkExists: opts.host?.hostLinkExists ?? (() => true) };
     this.simState = new SimState(this.host, this.rng());
@@ -249,9 +254,15 @@ export class VppSimulator implements VppBackend, ConnectionHost {
       return;
     }
     this.stats.handled++;
-    this.callLog.push({ seq: this.callLog.length + 1, conn: found.conn.id, name: r.name, args: summarize(m), retval: res.retval, injected: override !== undefined });
+    this.record(found.conn.id, r.name, m, res.retval, override !== undefined);
     for (const o of res.out) emit(found.conn, o.name, o.body);
     this.sendEvents(emit);
+  }
+
+  private record(conn: number, name: string, m: Msg, retval: number | undefined, injected: boolean): void {
+    this.callLog.push({ seq: ++this.callSeq, conn, name, args: summarize(m), retval, injected });
+    // trim in chunks so the log stays bounded without shifting the array on every call
+    if (this.callLog.length > this.callLogLimit * 1.1) this.callLog.splice(0, this.callLog.length - this.callLogLimit);
   }
 
   private faultFor(name: string): number | undefined {
@@ -280,7 +291,7 @@ export class VppSimulator implements VppBackend, ConnectionHost {
     const override = this.faultFor(name);
     const res = dispatch({ s: this.simState, pid: this.vpePid, client }, name, { context: 0, ...body }, override);
     if (res === undefined) throw new Error(`failed to call ${name} on simulator ${this.name}: no handler`);
-    this.callLog.push({ seq: this.callLog.length + 1, conn: 0, name, args: summarize(body), retval: res.retval, injected: override !== undefined });
+    this.record(0, name, body, res.retval, override !== undefined);
     this.simState.takeEvents();
     return res.out;
   }

@@ -92,11 +92,25 @@ class Tracer {
         this.hop(sim, 'lookup-dpo', `next lookup in table ${p.tableId}`);
         return this.lookupIn(sim, s, p.tableId);
       }
-      return this.drop(sim, `recursive route ${what} via ${p.nh} is not followed by the tracer`);
+      return this.recursive(sim, s, p, what);
     }
     const iface = s.iface(p.swIfIndex);
     if (iface === undefined || iface.uid !== p.ifUid) return this.drop(sim, `route ${what} points at deleted interface ${p.swIfIndex} (stale path, traffic dropped)`);
     return this.ipOutput(sim, s, iface, p.nh === '0.0.0.0' ? this.pkt.dst : p.nh);
+  }
+
+  /** A next hop without interface resolves through another lookup, as VPP's recursive paths do. */
+  private recursive(sim: VppSimulator, s: SimState, p: SimPath, what: string): TraceResult {
+    const table = s.table(false, p.tableId);
+    const via = table === undefined ? undefined : lookup(s, table, p.nh);
+    const rp = via?.paths[0];
+    if (via === undefined || rp === undefined || rp.type !== PATH_TYPE.NORMAL || rp.swIfIndex === NONE) {
+      return this.drop(sim, `next hop ${p.nh} of ${what} does not resolve through an interface in table ${p.tableId}`);
+    }
+    this.hop(sim, 'ip4-recursive', `${p.nh} resolves via ${via.prefix.address}/${via.prefix.len} in table ${p.tableId}`);
+    const iface = s.iface(rp.swIfIndex);
+    if (iface === undefined || iface.uid !== rp.ifUid) return this.drop(sim, `next hop ${p.nh} resolves through deleted interface ${rp.swIfIndex}`);
+    return this.ipOutput(sim, s, iface, rp.nh === '0.0.0.0' ? p.nh : rp.nh);
   }
 
   private ipOutput(sim: VppSimulator, s: SimState, iface: SimInterface, nh: string): TraceResult {
