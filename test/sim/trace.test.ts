@@ -172,3 +172,11 @@ test('without an overlay, a route via the other node\'s IP resolves recursively 
   t.true(r.hops.some((h) => h.step === 'ip4-recursive' && h.detail === '192.168.16.2 resolves via 192.168.16.0/24 in table 0'));
   t.true(r.hops.some((h) => h.step === 'underlay' && h.detail === 'node1 → node2 (192.168.16.2)'));
 });
+
+test('after node 2 restarts (all state lost) the packet is dropped at node 2\'s door', (t) => {
+  const { underlay, a, b } = cluster();
+  b.sim.restart();
+  const r = underlay.trace(a.sim, { src: '10.1.1.2', dst: '10.1.2.2' });
+  t.false(r.delivered);
+  if (!r.delivered) t.deepEqual([r.node, r.reason], ['node2', '192.168.16.2 is not a local address of node2']);
+});
