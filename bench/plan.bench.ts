@@ -13,6 +13,12 @@ import { figure, report, sample } from './stats.js';
 const config = deploymentConfig();
 const N = 2000;
 
+/** CPU time per run since `from`: robust to other processes sharing the host, unlike wall time. */
+function cpuPer(from: NodeJS.CpuUsage, n: number): string {
+  const d = process.cpuUsage(from);
+  return `cpu/run=${((d.user + d.system) / n / 1000).toFixed(1)}ms`;
+}
+
 function peerN(id: number): PeerAddressing {
   const hi = id >> 8;
   const lo = id & 255;
@@ -62,18 +68,21 @@ async function incremental(pods: number, peers: number, label: string): Promise<
 export default async function (): Promise<void> {
   const big = inputs(250, 1000);
   let size = 0;
+  let c = process.cpuUsage();
   const build = await sample(10, () => { size = desiredState(config, big).size; });
-  report('plan', 'build desired: 250 pods + 1000 peers', build, `items=${size}`);
+  report('plan', 'build desired: 250 pods + 1000 peers', build, `items=${size} ${cpuPer(c, 10)}`);
 
   const desired = desiredState(config, big);
   let steps = 0;
+  c = process.cpuUsage();
   const full = await sample(10, () => { steps = plan(desired, new ItemSet()).steps; });
-  report('plan', 'full plan from scratch: 250 pods + 1000 peers', full, `ops=${desired.size} steps=${steps}`);
+  report('plan', 'full plan from scratch: 250 pods + 1000 peers', full, `ops=${desired.size} steps=${steps} ${cpuPer(c, 10)}`);
 
   const actual = new ItemSet();
   recordApplied(actual, plan(desired, actual).ops);
+  c = process.cpuUsage();
   const same = await sample(10, () => plan(desired, actual));
-  report('plan', 'full plan, converged (zero ops)', same);
+  report('plan', 'full plan, converged (zero ops)', same, cpuPer(c, 10));
 
   await incremental(10, 10, '10 pods + 10 peers');
   await incremental(250, 1000, '250 pods + 1000 peers');

@@ -4,6 +4,11 @@
  * `step` are independent and may be pipelined. An item whose dependency is neither desired
  * nor present waits (pending) instead of failing. Cost is proportional to the keys looked
  * at, so `planDelta` for one pod is independent of cluster size.
+ *
+ * How the connection actor uses it: keep one `desired` and one `actual` ItemSet; on a pod
+ * add/remove, `changed = desired.replaceOwner(podOwner(ns, name), items or [])`, then
+ * `planDelta(changed, desired, actual)`, apply step by step, `recordApplied(actual, done)`.
+ * On resync: rebuild `desired`, retrieve `actual`, `plan(desired, actual)`.
  */
 import { needsRecreate, ownedByIpnet, satisfies } from './descriptors.js';
 import type { ItemSet } from './itemset.js';
