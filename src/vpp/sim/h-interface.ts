@@ -92,11 +92,12 @@ export const interfaceHandlers: Record<string, Handler> = {
   tap_delete_v2: ({ s }, m) => rv(deleteTap(s, num(m, 'sw_if_index'))),
   sw_interface_tap_v2_dump: ({ s }, m) => {
     const idx = num(m, 'sw_if_index');
-    const list = [...s.interfaces.values()].filter((i) => i.tap !== undefined && (idx === NONE || i.swIfIndex === idx));
+    const list = [...s.interfaces.values()].filter((i) => idx === NONE || i.swIfIndex === idx);
     return {
-      details: list.map((i) => {
-        const t = i.tap!;
-        return {
+      details: list.flatMap((i) => {
+        const t = i.tap;
+        if (t === undefined) return [];
+        return [{
           name: 'sw_interface_tap_v2_details',
           body: {
             sw_if_index: i.swIfIndex, id: t.id, tx_ring_sz: t.txRingSz, rx_ring_sz: t.rxRingSz, host_mtu_size: t.hostMtuSize,
@@ -104,7 +105,7 @@ export const interfaceHandlers: Record<string, Handler> = {
             host_ip6_prefix: familyPrefixOut(t.hostIp6Prefix), tap_flags: t.tapFlags, dev_name: i.name,
             host_if_name: t.hostIfName, host_namespace: t.hostNamespace, host_bridge: t.hostBridge,
           },
-        };
+        }];
       }),
     };
   },
