@@ -29,3 +29,21 @@ test('a vpp backend with nothing on its API socket makes connect fail with the c
   t.is(bridge.sessionCount, 0);
   t.true(bridge.stats.backendErrors > 0);
 });
+
+test('a client that vanishes without a Bye loses its session the next time the bridge has something for it', async (t) => {
+  const sim = new VppSimulator({ seed: 9 });
+  t.teardown(() => sim.close());
+  const bridge = await startBridge(t, sim);
+  const ghost = await BridgeClient.connect(bridge.endpoint, { timeoutMs: 3000 });
+  t.teardown(() => ghost.close().catch(() => undefined));
+  await ghost.request('want_interface_events', { enable_disable: 1, pid: 1 });
+  const live = await connectClient(t, bridge.endpoint);
+  t.is(bridge.sessionCount, 2);
+  // Crash-like exit: the socket goes away, no Bye is sent.
+  (ghost as unknown as { dealer: { close(): void } }).dealer.close();
+  await new Promise((r) => setTimeout(r, 50));
+  await live.request('create_loopback', {}); // raises an interface event for the ghost's registration
+  await until(() => bridge.sessionCount === 1, 'the ghost session to be released');
+  t.is(bridge.stats.peersGone, 1);
+  t.is(await live.ping(), sim.pid);
+});

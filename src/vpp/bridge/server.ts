@@ -31,6 +31,8 @@ export interface BridgeServerStats {
   sessionsClosed: number;
   backendErrors: number;
   sendErrors: number;
+  /** Sessions ended because their client vanished without a Bye. */
+  peersGone: number;
 }
 
 interface Session {
@@ -48,7 +50,7 @@ export class BridgeServer {
   /** Live counters; read them, do not write them. */
   readonly stats: BridgeServerStats = {
     messagesIn: 0, framesIn: 0, messagesOut: 0, framesOut: 0,
-    malformedFrames: 0, sessionsOpened: 0, sessionsClosed: 0, backendErrors: 0, sendErrors: 0,
+    malformedFrames: 0, sessionsOpened: 0, sessionsClosed: 0, backendErrors: 0, sendErrors: 0, peersGone: 0,
   };
   private readonly sessions = new Map<string, Session>();
   private readonly dirty = new Set<Session>();
@@ -70,7 +72,7 @@ export class BridgeServer {
 
   /** Binds the ROUTER (ipc socket files become 0600) and starts serving. */
   static async start(opts: BridgeServerOptions): Promise<BridgeServer> {
-    const router = new Router({ sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0 });
+    const router = new Router({ sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0, mandatory: true });
     try {
       await router.bind(opts.listen);
       const ipcPath = ipcSocketPath(opts.listen);
@@ -229,16 +231,28 @@ export class BridgeServer {
         const msg = this.queue.shift();
         if (msg === undefined || this.closed) break;
         this.stats.messagesOut++;
-        await this.router.send(msg);
+        try {
+          await this.router.send(msg);
+        } catch (err) {
+          if (this.closed) break;
+          this.stats.sendErrors++;
+          // ROUTER is `mandatory`: an unroutable identity means that client is gone (crashed
+          // without saying Bye), so its VPP registration is released instead of leaking.
+          if ((err as { code?: string }).code === 'EHOSTUNREACH') this.peerGone(msg[0] as Buffer);
+        }
       }
-    } catch {
-      // A send fails only when the socket is closing or the peer vanished; the message is lost
-      // either way and the client's timeout covers it.
-      if (!this.closed) this.stats.sendErrors++;
     } finally {
       this.pumping = false;
     }
     if (!this.closed && (this.queue.length > 0 || this.dirty.size > 0)) this.schedulePump();
+  }
+
+  private peerGone(identity: Buffer): void {
+    const s = this.sessions.get(identity.toString('latin1'));
+    if (s === undefined) return;
+    this.stats.peersGone++;
+    s.out = [];
+    void this.endSession(s);
   }
 }
 
