@@ -43,7 +43,9 @@ export function resolveKubeConfig(target: KubeTarget): KubeConfig {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new KubeConfigError(`failed to configure Kubernetes client for server "${server}": not an http(s) URL`);
     }
-    kc.loadFromClusterAndUser({ name: 'ipnet', server: server.replace(/\/+$/, ''), skipTLSVerify: false }, { name: 'ipnet' });
+    // client-node refuses http:// unless TLS verification is marked skipped; there is no TLS to verify.
+    const skipTLSVerify = url.protocol === 'http:';
+    kc.loadFromClusterAndUser({ name: 'ipnet', server: server.replace(/\/+$/, ''), skipTLSVerify }, { name: 'ipnet' });
     return kc;
   }
   if (kubeconfig === 'in-cluster') {
