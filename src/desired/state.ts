@@ -5,7 +5,9 @@
 import type { Config } from '../config/types.js';
 import type { LocalNodeInput, PeerAddressing, PodInput } from './inputs.js';
 import { ItemSet } from './itemset.js';
+import { linuxInterfaceKey } from './keys.js';
 import type { Item } from './model.js';
+import { HOST_VETH_LINUX, HOST_VETH_VPP } from './naming.js';
 import { hostRouteGateway, nodeItems } from './node.js';
 import { peerItems } from './peer.js';
 import { podItems } from './pod.js';
@@ -31,4 +33,12 @@ export function desiredItems(config: Config, inputs: DesiredInputs): Item[] {
 /** The desired set of a full build; throws `ItemConflictError` if two builders disagree on a key. */
 export function desiredState(config: Config, inputs: DesiredInputs): ItemSet {
   return ItemSet.of(desiredItems(config, inputs));
+}
+
+/**
+ * Keys to drop from the desired set at Shutdown (§10.3): in VETH mode the host-interconnect
+ * pair would outlive VPP, so it is removed; TAPs disappear with VPP and need nothing.
+ */
+export function shutdownKeys(config: Config): string[] {
+  return config.interfaceMode === 'veth' ? [linuxInterfaceKey(HOST_VETH_LINUX), linuxInterfaceKey(HOST_VETH_VPP)] : [];
 }

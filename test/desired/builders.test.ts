@@ -2,7 +2,7 @@
 import test from 'ava';
 import type { Config } from '../../src/config/types.js';
 import {
-  desiredState, type DesiredInputs, ItemConflictError, ItemSet, plan, linuxInterfaceKey, nodeItems, peerItems,
+  desiredState, type DesiredInputs, ItemConflictError, ItemSet, plan, shutdownKeys, linuxInterfaceKey, nodeItems, peerItems,
   podIfNames, stnGateway, vppInterfaceKey,
 } from '../../src/desired/index.js';
 import { deploymentConfig, goldenInputs, local1, node1, peer, podA } from './scenario.js';
@@ -159,4 +159,19 @@ for (const c of gwCases) {
 test('node items alone never reference a pod or a peer', (t) => {
   const items = nodeItems(deploymentConfig(), local1);
   t.true(items.every((i) => i.owner === 'node'));
+});
+
+test('shutdown removes the host-interconnect VETH pair (and what is bound to it) in VETH mode and nothing in TAP mode', (t) => {
+  const veth = deploymentConfig({ useTAPInterfaces: false, interfaceMode: 'veth' });
+  const actual = desiredState(veth, goldenInputs);
+  const desired = actual.clone();
+  for (const k of shutdownKeys(veth)) desired.delete(k);
+  const p = plan(desired, actual);
+  const deleted = p.ops.filter((o) => o.op === 'delete').map((o) => o.key);
+  t.true(deleted.includes(linuxInterfaceKey('veth-vpp1')) && deleted.includes(linuxInterfaceKey('veth-vpp2')));
+  const step = (k: string): number => p.ops.find((o) => o.op === 'delete' && o.key === k)?.step ?? -1;
+  t.true(step(linuxInterfaceKey('veth-vpp1')) < step(linuxInterfaceKey('veth-vpp2')), 'the waiting end goes first');
+  t.deepEqual(p.pending.find((x) => x.key === vppInterfaceKey('afpacket-vpp2'))?.missing, [linuxInterfaceKey('veth-vpp2')],
+    'the AF_PACKET bound to the pair goes too and waits for it');
+  t.deepEqual(shutdownKeys(deploymentConfig()), []);
 });
