@@ -39,3 +39,20 @@ test('peekHeader finds the context at offset 6 of a request and offset 2 of a re
   t.deepEqual(peekHeader(table, Buffer.from([0x12, 0x34, 0, 0])), { id: 0x1234 });
   t.is(peekHeader(table, Buffer.from([1])), undefined);
 });
+
+test('header offsets follow the spec per kind: bootstrap replies put context at 6, events have none', (t) => {
+  const table = MessageTable.assign(['sw_interface_event', 'sw_interface_set_flags', 'sw_interface_details'], 400);
+  const reply = encode(table, 'sockclnt_create_reply', { client_index: 0, context: 0x0a0b0c0d, index: 0x80000001 });
+  t.deepEqual(peekHeader(table, reply), { id: 16, context: 0x0a0b0c0d });
+  t.deepEqual(peekHeader(table, encode(table, 'sockclnt_create', { context: 42, name: 'x' })), { id: 15, context: 42 });
+  t.deepEqual(peekHeader(table, encode(table, 'sw_interface_event', { client_index: 1, pid: 2, sw_if_index: 3 })), { id: 400 });
+  const offsets = (name: keyof typeof messages) => [messages[name].clientIndexOffset, messages[name].contextOffset];
+  t.deepEqual(offsets('sw_interface_set_flags'), [2, 6]);
+  t.deepEqual(offsets('sw_interface_set_flags_reply'), [undefined, 2]);
+  t.deepEqual(offsets('sw_interface_details'), [undefined, 2]);
+  t.deepEqual(offsets('sw_interface_event'), [2, undefined]);
+  t.deepEqual(offsets('sockclnt_create_reply'), [2, 6]);
+  t.is(messages.sw_interface_event.kind, 'event');
+  t.is(messages.tap_create_v2.deprecated, true);
+  t.is(messages.tap_create_v3.deprecated, false);
+});

@@ -26,7 +26,7 @@ type Reader = (buf: Buffer, cur: Cursor, c: readonly AnyCodec[], names: readonly
  * plain identifiers first.
  */
 function compileReader(struct: string, names: readonly string[]): Reader {
-  for (const n of names) if (!/^[a-z_][a-z0-9_]*$/.test(n) || n === "__proto__") throw new Error(`bad definition ${struct}: field name ${JSON.stringify(n)}`);
+  for (const n of names) if (!/^[a-z_][a-z0-9_]*$/.test(n) || n === '__proto__') throw new Error(`bad definition ${struct}: field name ${JSON.stringify(n)}`);
   const init = names.map((n) => `${n}: undefined`).join(', ');
   const steps = names.map((n, i) => `i = ${i}; o.${n} = c[${i}].read(buf, cur, o);`).join('\n');
   const body = `const o = { ${init} };\nlet i = 0;\ntry {\n${steps}\n} catch (err) {\nif (err instanceof fail) err.path.unshift(names[i]);\nthrow err;\n}\nreturn o;`;
