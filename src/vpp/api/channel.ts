@@ -1,0 +1,58 @@
+/**
+ * The one thing the VPP API layer needs from a connection: send a request, run a dump. The
+ * bridge client satisfies it as is; tests and tools may pass anything shaped the same.
+ */
+
+/** A decoded VPP message (field names as in the .api definitions). */
+export type VppMsg = Record<string, unknown>;
+
+/** Minimal channel to VPP, so feature modules depend on an interface, not on ZeroMQ. */
+export interface VppChannel {
+  request(name: string, body?: VppMsg): Promise<VppMsg>;
+  dump(name: string, body?: VppMsg): Promise<VppMsg[]>;
+}
+
+/** u32 "~0": none / all / automatic, depending on the field. */
+export const NONE = 0xffffffff;
+
+/** A VPP API call failed; `cause` is what the channel threw (VppRetvalError, timeout, …). */
+export class VppApiCallError extends Error {
+  constructor(doing: string, override readonly cause: Error) {
+    super(`failed to ${doing}: ${cause.message}`, { cause });
+    this.name = 'VppApiCallError';
+  }
+}
+
+/** Runs one channel call and words its failure as "failed to <doing>: <cause>". */
+export async function attempt<T>(doing: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new VppApiCallError(doing, err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/** The innermost cause of a chain of wrapped errors: what VPP or the bridge actually said. */
+export function rootCause(err: Error): Error {
+  let e = err;
+  while (e instanceof VppApiCallError) e = e.cause;
+  return e;
+}
+
+/** Reads a numeric field of a decoded message (0 when absent). */
+export function num(m: VppMsg, field: string): number {
+  const v = m[field];
+  return typeof v === 'number' ? v : 0;
+}
+
+/** Reads a string field of a decoded message ('' when absent). */
+export function str(m: VppMsg, field: string): string {
+  const v = m[field];
+  return typeof v === 'string' ? v : '';
+}
+
+/** Reads a nested struct of a decoded message ({} when absent). */
+export function sub(m: VppMsg, field: string): VppMsg {
+  const v = m[field];
+  return typeof v === 'object' && v !== null ? (v as VppMsg) : {};
+}

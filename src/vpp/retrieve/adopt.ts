@@ -1,0 +1,39 @@
+/**
+ * Retrieved items get the same keys and value shapes as the builders make (they are built
+ * with the same constructors). What VPP cannot say — who owns an item, which Linux item an
+ * AF_PACKET waits for, fields VPP does not keep — is taken from the correlated desired item
+ * of the same key, the way vpp-agent's Retrieve correlates with the northbound values.
+ */
+import type { ItemSet } from '../../desired/itemset.js';
+import type { Item } from '../../desired/model.js';
+
+/** Owner of retrieved items nobody desires. */
+export const RETRIEVED_OWNER = 'vpp';
+
+/** The retrieved item with owner and dependencies of its desired twin; `sb` marks foreign items. */
+export function adopt(it: Item, correlate: ItemSet | undefined, foreign = false): Item {
+  const want = correlate?.get(it.key);
+  if (want !== undefined && want.kind === it.kind) {
+    const out = { ...it, owner: want.owner, deps: want.deps };
+    return (want.derivedFrom !== undefined ? { ...out, derivedFrom: want.derivedFrom } : out) as Item;
+  }
+  return (foreign ? { ...it, owner: RETRIEVED_OWNER, origin: 'sb' } : { ...it, owner: RETRIEVED_OWNER }) as Item;
+}
+
+/**
+ * Trims nested objects to the fields the desired value sets (a TAP's ring sizes when the
+ * config leaves them to VPP), so an unset option never reads as a difference.
+ */
+export function shapeLike<T extends object>(actual: T, desired: T | undefined): T {
+  if (desired === undefined) return actual;
+  const out = { ...actual } as unknown as Record<string, unknown>;
+  const d = desired as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) {
+    const w = d[k];
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || w === null || typeof w !== 'object' || Array.isArray(w)) continue;
+    const trimmed: Record<string, unknown> = {};
+    for (const f of Object.keys(w)) if (f in (v as object)) trimmed[f] = (v as Record<string, unknown>)[f];
+    out[k] = trimmed;
+  }
+  return out as T;
+}

@@ -1,0 +1,39 @@
+/**
+ * Bridge domains, members and static L2 FIB entries back into items. A BD is ipnet's when
+ * it carries a tag (its name); members and entries are reported when their interface is
+ * tagged. The BVI's own MAC (VPP adds it when the BVI joins), learned and filter entries
+ * are VPP's, not items.
+ */
+import type { VppChannel } from '../api/channel.js';
+import { dumpBridgeDomains, dumpL2Fib } from '../api/l2.js';
+import type { NameIndex } from '../api/names.js';
+import { bdMember, vppBridgeDomain, vppL2Fib } from '../../desired/items.js';
+import type { ItemSet } from '../../desired/itemset.js';
+import { NODE_OWNER, type Item } from '../../desired/model.js';
+import { adopt } from './adopt.js';
+
+/** Reads BDs (recording their ids in the index), members and static FIB entries. */
+export async function retrieveL2(ch: VppChannel, index: NameIndex, correlate: ItemSet | undefined): Promise<Item[]> {
+  const [bds, fib] = await Promise.all([dumpBridgeDomains(ch), dumpL2Fib(ch)]);
+  const out: Item[] = [];
+  const names = new Map<number, string>();
+  for (const b of bds) {
+    if (b.tag === '') continue;
+    names.set(b.bdId, b.tag);
+    index.setBd(b.tag, b.bdId);
+    out.push(adopt(vppBridgeDomain({ name: b.tag, learn: b.learn, forward: b.forward, flood: b.flood, unknown_unicast_flood: b.uuFlood }, NODE_OWNER), correlate));
+    for (const m of b.members) {
+      const name = index.ifName(m.swIfIndex);
+      if (name !== undefined) out.push(adopt(bdMember(b.tag, name, m.swIfIndex === b.bvi, m.shg, NODE_OWNER), correlate));
+    }
+  }
+  for (const e of fib) {
+    const bd = names.get(e.bdId);
+    const name = index.ifName(e.swIfIndex);
+    if (bd === undefined || name === undefined || !e.isStatic || e.bviMac || e.filterMac) continue;
+    out.push(adopt(vppL2Fib({
+      bridge_domain: bd, phys_address: e.mac, outgoing_interface: name, static_config: true, bridged_virtual_interface: false, action: 'FORWARD',
+    }, NODE_OWNER), correlate));
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * retrieve: dumps VPP into items with the keys and value shapes `src/desired` builds, plus
+ * the name index apply resolves names with. Only ipnet's objects are reported: interfaces by
+ * tag, BDs by tag, static neighbours on tagged interfaces, routes minus VPP's own entries
+ * (routes.ts). Write-only settings (the neighbour-table config, STN rules, punt redirects)
+ * have no read-back message in the set ipnet speaks; they are reported as the desired set
+ * states them when a tagged interface of the same owner is found (apply is transactional, so the
+ * owner's setting went in with it); on a fresh VPP nothing is found and they get applied.
+ */
+import type { VppChannel } from '../api/channel.js';
+import type { NameIndex } from '../api/names.js';
+import { dumpNeighbors } from '../api/neighbors.js';
+import { dumpProxyArp } from '../api/proxyarp.js';
+import { vppArp } from '../../desired/items.js';
+import { ItemSet } from '../../desired/itemset.js';
+import { VPP_PROXY_ARP_KEY } from '../../desired/keys.js';
+import { NODE_OWNER, type Item, type VppProxyArpValue } from '../../desired/model.js';
+import { item } from '../../desired/items.js';
+import { deepEqual } from '../../desired/itemset.js';
+import { adopt } from './adopt.js';
+import { retrieveInterfaces } from './interfaces.js';
+import { retrieveL2 } from './l2.js';
+import { retrieveRoutes } from './routes.js';
+
+/** Kinds VPP 24.02 cannot be asked about through ipnet's message set. */
+export const WRITE_ONLY_KINDS: ReadonlySet<Item['kind']> = new Set(['vpp-ipscanneigh', 'vpp-stn-rule', 'vpp-punt-redirect']);
+
+/** Retrieve knobs. */
+export interface RetrieveOptions {
+  /**
+   * The desired set: supplies owners, Linux dependencies, fields VPP does not keep, and the
+   * write-only items. Leave it out after a VPP restart (nothing ipnet wrote survives).
+   */
+  readonly correlate?: ItemSet;
+}
+
+/** What retrieve found. */
+export interface Retrieved {
+  readonly items: ItemSet;
+  readonly index: NameIndex;
+}
+
+/** Dumps VPP into ipnet's items. */
+export async function retrieve(ch: VppChannel, opts: RetrieveOptions = {}): Promise<Retrieved> {
+  const corr = opts.correlate;
+  const [ifs, neighbors, proxy] = await Promise.all([retrieveInterfaces(ch, corr), dumpNeighbors(ch), dumpProxyArp(ch)]);
+  const [routes, l2] = await Promise.all([retrieveRoutes(ch, ifs.index, ifs.views, neighbors, corr), retrieveL2(ch, ifs.index, corr)]);
+  const items: Item[] = [...ifs.items, ...routes, ...l2];
+  for (const n of neighbors) {
+    const name = ifs.index.ifName(n.swIfIndex);
+    if (!n.isStatic || name === undefined) continue;
+    items.push(adopt(vppArp({ interface: name, ip_address: n.ip, phys_address: n.mac, static: true }, NODE_OWNER), corr));
+  }
+  if (proxy.ranges.length > 0 || proxy.interfaces.length > 0) {
+    const value: VppProxyArpValue = {
+      interfaces: proxy.interfaces.map((i) => ({ name: ifs.index.ifName(i) ?? `sw_if_index ${i}` })),
+      ranges: proxy.ranges.map((r) => ({ first_ip_addr: r.low, last_ip_addr: r.high })),
+    };
+    items.push(adopt(item('vpp-proxyarp', VPP_PROXY_ARP_KEY, orderLike(value, corr?.get(VPP_PROXY_ARP_KEY)?.value as VppProxyArpValue | undefined), [], NODE_OWNER), corr));
+  }
+  // Owners' items are applied in atomic transactions: if one of an owner's tagged interfaces
+  // is in VPP, so is its write-only setting (a fresh VPP has none, and gets it applied).
+  const present = new Set(items.filter((i) => i.kind === 'vpp-interface' && i.origin !== 'sb').map((i) => i.owner));
+  for (const it of corr ?? []) if (WRITE_ONLY_KINDS.has(it.kind) && present.has(it.owner)) items.push(it);
+  const set = new ItemSet();
+  for (const it of items) set.put(it);
+  return { items: set, index: ifs.index };
+}
+
+/** Lists in the desired order when they hold the same elements (VPP's order is its own). */
+function orderLike(v: VppProxyArpValue, want: VppProxyArpValue | undefined): VppProxyArpValue {
+  if (want === undefined) return v;
+  const same = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x) => b.some((y) => deepEqual(x, y)));
+  return {
+    interfaces: same(v.interfaces, want.interfaces) ? want.interfaces : v.interfaces,
+    ranges: same(v.ranges, want.ranges) ? want.ranges : v.ranges,
+  };
+}
