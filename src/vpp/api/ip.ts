@@ -4,7 +4,7 @@
  */
 import { ip4Bytes, ip4String, prefix4, prefixString } from '../binapi/addr.js';
 import type { Prefix } from '../binapi/types.js';
-import { attempt, NONE, num, str, sub, type VppChannel, type VppMsg } from './channel.js';
+import { attempt, num, str, sub, type VppChannel, type VppMsg } from './channel.js';
 
 /** fib_path_type values ipnet uses. */
 export const PATH = { NORMAL: 0, LOCAL: 1, DROP: 2 } as const;
