@@ -162,3 +162,13 @@ test('a stream of random garbage never crashes the simulator', async (t) => {
   t.is(sim.stats.internal, 0, sim.lastError);
   t.is((await c.call('control_ping')).vpe_pid, sim.pid);
 });
+
+test('silenceMessage swallows requests of that name without a reply, then answers again', async (t) => {
+  const sim = newSim();
+  const c = await FrameClient.open(sim);
+  sim.silenceMessage('show_version', 1);
+  c.send(c.frame('show_version', {}, 1));
+  t.is(await c.quiet(), 0);
+  t.is(sim.stats.silenced, 1);
+  t.is((await c.call('show_version')).retval, 0);
+});

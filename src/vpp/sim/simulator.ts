@@ -4,7 +4,8 @@
  * encodes replies, details and events, and can be told to fail, delay, drop or restart.
  */
 import type { VppBackend, VppConnection } from '../backend.js';
-import { MEMCLNT_IDS, MessageTable, decode, encodeWithId, messageNames, nameCrc } from '../binapi/index.js';
+import { MessageTable, decode, encodeWithId } from '../binapi/index.js';
+import { assignIds } from './ids.js';
 import { SimConnection, type ConnectionHost } from './connection.js';
 import { releaseHostTap } from './devices.js';
 import { dispatch, eventBody, isDump } from './engine.js';
@@ -46,30 +47,18 @@ export interface SimStats {
   unknownClient: number;
   unhandled: number;
   internal: number;
+  /** Requests swallowed by `silenceMessage`. */
+  silenced: number;
 }
 
 interface NameFault { name: string; retval: number; remaining: number }
-
-/** Shuffled ids above the memclnt block and an offset, so a client cannot guess them. */
-function assignIds(rng: () => number): MessageTable {
-  const fixed = MEMCLNT_IDS as Record<string, number>;
-  const names = messageNames().filter((n) => fixed[n] === undefined);
-  for (let i = names.length - 1; i > 0; i--) {
-    const j = rng() % (i + 1);
-    [names[i], names[j]] = [names[j] as (typeof names)[number], names[i] as (typeof names)[number]];
-  }
-  const base = 200 + (rng() % 800);
-  const pairs: [string, number][] = names.map((n, i) => [nameCrc(n), base + i]);
-  for (const [n, id] of Object.entries(fixed)) if (messageNames().includes(n as never)) pairs.push([nameCrc(n), id]);
-  return new MessageTable(pairs);
-}
 
 /** A simulated VPP 24.02 (backend kind `sim`). */
 export class VppSimulator implements VppBackend, ConnectionHost {
   readonly kind = 'sim' as const;
   readonly name: string;
   readonly callLog: CallRecord[] = [];
-  readonly stats: SimStats = { handled: 0, malformed: 0, unknownClient: 0, unhandled: 0, internal: 0 };
+  readonly stats: SimStats = { handled: 0, malformed: 0, unknownClient: 0, unhandled: 0, internal: 0, silenced: 0 };
   /** The last internal failure, for diagnostics. */
   lastError: string | undefined;
   private readonly rng: () => number;
@@ -85,6 +74,7 @@ export class VppSimulator implements VppBackend, ConnectionHost {
   private delay = 0;
   private readonly nthFaults = new Map<number, number>();
   private readonly nameFaults: NameFault[] = [];
+  private readonly silenced: NameFault[] = [];
   private shutDown = false;
   private callSeq = 0;
   private readonly callLogLimit: number;
@@ -148,10 +138,16 @@ export class VppSimulator implements VppBackend, ConnectionHost {
     this.nameFaults.push({ name, retval, remaining: times });
   }
 
+  /** Makes the next `times` requests of `name` vanish unanswered (a client must time out, §1.7). */
+  silenceMessage(name: string, times = Number.POSITIVE_INFINITY): void {
+    this.silenced.push({ name, retval: 0, remaining: times });
+  }
+
   /** Removes every fault rule. */
   clearFaults(): void {
     this.nthFaults.clear();
     this.nameFaults.length = 0;
+    this.silenced.length = 0;
   }
 
   /** Number of calls counted so far (what `failCall` indexes). */
@@ -245,6 +241,12 @@ export class VppSimulator implements VppBackend, ConnectionHost {
         this.regs.delete(target.reg.index);
         this.regPool.put(target.reg.index & 0x7fffffff);
       }
+      return;
+    }
+    const mute = this.silenced.find((f) => f.name === r.name && f.remaining > 0);
+    if (mute !== undefined) {
+      mute.remaining--;
+      this.stats.silenced++;
       return;
     }
     const override = this.faultFor(r.name);
