@@ -3,7 +3,6 @@
  * arrays and strings. Every codec knows its wire size, writes into a zero-filled buffer
  * (so an absent value costs nothing) and reads against a cursor that bounds every access.
  */
-import { BinapiEncodeError } from './errors.js';
 
 /** Read position and hard end of one decode; codecs never look past `end`. */
 export interface Cursor {
@@ -19,6 +18,22 @@ export class DecodeFail extends Error {
     readonly reason: 'short' | 'inconsistent',
   ) {
     super(message);
+  }
+}
+
+/**
+ * Internal encode failure. Leaves throw it with the bare problem; containers prepend their field
+ * name or index on the way out, so no path string is built unless something is wrong.
+ */
+export class EncodeFail extends Error {
+  readonly path: string[] = [];
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+
+  /** `a.b[2].c` from the collected segments. */
+  pathText(): string {
+    return this.path.map((p) => (p.startsWith('[') ? p : `.${p}`)).join('');
   }
 }
 
@@ -44,8 +59,8 @@ export interface Codec<Out, In = Out> {
   /** Smallest possible wire size; bounds untrusted counts before allocating. */
   readonly min: number;
   size(v: In | undefined): number;
-  /** Writes at `off` into a zero-filled buffer and returns the next offset. */
-  write(buf: Buffer, off: number, v: In | undefined, path: string): number;
+  /** Writes at `off` into a zero-filled buffer and returns the next offset; throws EncodeFail. */
+  write(buf: Buffer, off: number, v: In | undefined): number;
   read(buf: Buffer, c: Cursor, parent: Record<string, unknown>): Out;
 }
 
@@ -62,14 +77,14 @@ export function need(c: Cursor, n: number, what: string): void {
   if (c.off + n > c.end) throw new DecodeFail(`${what} needs ${n} bytes at offset ${c.off}, ${c.end - c.off} remain`, 'short');
 }
 
-function fixedCodec<Out, In>(shape: Shape, n: number, write: (buf: Buffer, off: number, v: In, path: string) => void, read: (buf: Buffer, off: number) => Out): Codec<Out, In> {
+function fixedCodec<Out, In>(shape: Shape, n: number, write: (buf: Buffer, off: number, v: In) => void, read: (buf: Buffer, off: number) => Out): Codec<Out, In> {
   return {
     shape,
     fixed: n,
     min: n,
     size: () => n,
-    write(buf, off, v, path) {
-      if (v !== undefined) write(buf, off, v, path);
+    write(buf, off, v) {
+      if (v !== undefined) write(buf, off, v);
       return off + n;
     },
     read(buf, c) {
@@ -85,8 +100,10 @@ function intCodec(bytes: 1 | 2 | 4, signed: boolean, enumName?: string): Codec<n
   const lo = signed ? -(2 ** (bytes * 8 - 1)) : 0;
   const hi = signed ? 2 ** (bytes * 8 - 1) - 1 : 2 ** (bytes * 8) - 1;
   const w = signed
-    ? (buf: Buffer, off: number, v: number) => buf.writeIntBE(v, off, bytes)
-    : (buf: Buffer, off: number, v: number) => buf.writeUIntBE(v, off, bytes);
+    ? bytes === 4 ? (buf: Buffer, off: number, v: number) => buf.writeInt32BE(v, off) : (buf: Buffer, off: number, v: number) => buf.writeIntBE(v, off, bytes)
+    : bytes === 4 ? (buf: Buffer, off: number, v: number) => buf.writeUInt32BE(v, off)
+      : bytes === 2 ? (buf: Buffer, off: number, v: number) => { buf[off] = v >>> 8; buf[off + 1] = v & 0xff; }
+        : (buf: Buffer, off: number, v: number) => { buf[off] = v; };
   // Bounds are checked by the caller, so plain indexing is safe and much cheaper than readUIntBE.
   const r = signed
     ? bytes === 4 ? (buf: Buffer, off: number) => buf.readInt32BE(off) : (buf: Buffer, off: number) => buf.readIntBE(off, bytes)
@@ -94,21 +111,21 @@ function intCodec(bytes: 1 | 2 | 4, signed: boolean, enumName?: string): Codec<n
       : bytes === 2 ? (buf: Buffer, off: number) => ((buf[off] as number) << 8) | (buf[off + 1] as number)
         : (buf: Buffer, off: number) => buf[off] as number;
   const shape: Shape = enumName === undefined ? { t: 'int', bytes, signed } : { t: 'int', bytes, signed, enumName };
-  return fixedCodec<number, number>(shape, bytes, (buf, off, v, path) => {
+  return fixedCodec<number, number>(shape, bytes, (buf, off, v) => {
     if (!Number.isInteger(v) || v < lo || v > hi) {
-      throw new BinapiEncodeError(`failed to encode ${path}: ${String(v)} is not a ${signed ? 'i' : 'u'}${bytes * 8}`);
+      throw new EncodeFail(`${String(v)} is not a ${signed ? 'i' : 'u'}${bytes * 8}`);
     }
     w(buf, off, v);
   }, r);
 }
 
 function bigCodec(signed: boolean): Codec<bigint, bigint | number> {
-  return fixedCodec<bigint, bigint | number>({ t: 'bigint', signed }, 8, (buf, off, v, path) => {
+  return fixedCodec<bigint, bigint | number>({ t: 'bigint', signed }, 8, (buf, off, v) => {
     try {
       if (signed) buf.writeBigInt64BE(BigInt(v), off);
       else buf.writeBigUInt64BE(BigInt(v), off);
     } catch (err) {
-      throw new BinapiEncodeError(`failed to encode ${path}: ${String(v)} is not a ${signed ? 'i' : 'u'}64 (${(err as Error).message})`);
+      throw new EncodeFail(`${String(v)} is not a ${signed ? 'i' : 'u'}64 (${(err as Error).message})`);
     }
   }, signed ? (buf, off) => buf.readBigInt64BE(off) : (buf, off) => buf.readBigUInt64BE(off));
 }
@@ -131,8 +148,8 @@ export const u64 = bigCodec(false);
 export const i64 = bigCodec(true);
 
 /** f64 travels in host (little-endian) order: VPP's host-to-net for doubles is the identity. */
-export const f64 = fixedCodec<number, number>({ t: 'f64' }, 8, (buf, off, v, path) => {
-  if (typeof v !== 'number') throw new BinapiEncodeError(`failed to encode ${path}: expected a number, got ${typeof v}`);
+export const f64 = fixedCodec<number, number>({ t: 'f64' }, 8, (buf, off, v) => {
+  if (typeof v !== 'number') throw new EncodeFail(`expected a number, got ${typeof v}`);
   buf.writeDoubleLE(v, off);
 }, (buf, off) => buf.readDoubleLE(off));
 
@@ -147,12 +164,12 @@ export function enumOf(name: string, base: 'u8' | 'u16' | 'u32'): Codec<number> 
 /** `u8 x[N]` (MACs, IPv4/IPv6 addresses): decodes to a copied Uint8Array, encodes shorter input zero-padded. */
 export function bytes(n: number, alias?: string): Codec<Uint8Array, ArrayLike<number>> {
   const shape: Shape = alias === undefined ? { t: 'bytes', n } : { t: 'bytes', n, alias };
-  return fixedCodec<Uint8Array, ArrayLike<number>>(shape, n, (buf, off, v, path) => {
-    if (typeof v !== 'object' || v === null || typeof v.length !== 'number') throw new BinapiEncodeError(`failed to encode ${path}: expected bytes, got ${typeof v}`);
-    if (v.length > n) throw new BinapiEncodeError(`failed to encode ${path}: ${v.length} bytes exceed ${n}`);
+  return fixedCodec<Uint8Array, ArrayLike<number>>(shape, n, (buf, off, v) => {
+    if (typeof v !== 'object' || v === null || typeof v.length !== 'number') throw new EncodeFail(`expected bytes, got ${typeof v}`);
+    if (v.length > n) throw new EncodeFail(`${v.length} bytes exceed ${n}`);
     for (let i = 0; i < v.length; i++) {
       const b = v[i] ?? 0;
-      if (!Number.isInteger(b) || b < 0 || b > 255) throw new BinapiEncodeError(`failed to encode ${path}[${i}]: ${b} is not a byte`);
+      if (!Number.isInteger(b) || b < 0 || b > 255) throw new EncodeFail(`byte ${i}: ${b} is not a byte`);
       buf[off + i] = b;
     }
   }, (buf, off) => {
@@ -165,10 +182,10 @@ export function bytes(n: number, alias?: string): Codec<Uint8Array, ArrayLike<nu
 
 /** `string x[N]`: NUL-padded, at most N−1 bytes of UTF-8; reading stops at the first NUL. */
 export function fstring(n: number): Codec<string, string> {
-  return fixedCodec<string, string>({ t: 'fstring', n }, n, (buf, off, v, path) => {
-    if (typeof v !== 'string') throw new BinapiEncodeError(`failed to encode ${path}: expected a string, got ${typeof v}`);
+  return fixedCodec<string, string>({ t: 'fstring', n }, n, (buf, off, v) => {
+    if (typeof v !== 'string') throw new EncodeFail(`expected a string, got ${typeof v}`);
     const len = Buffer.byteLength(v, 'utf8');
-    if (len > n - 1) throw new BinapiEncodeError(`failed to encode ${path}: string of ${len} bytes exceeds ${n - 1}`);
+    if (len > n - 1) throw new EncodeFail(`string of ${len} bytes exceeds ${n - 1}`);
     buf.write(v, off, len, 'utf8');
   }, (buf, off) => {
     let e = off;
@@ -184,9 +201,9 @@ export const vstring: Codec<string, string> = {
   fixed: undefined,
   min: 4,
   size: (v) => 4 + (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0),
-  write(buf, off, v, path) {
+  write(buf, off, v) {
     if (v === undefined) return off + 4;
-    if (typeof v !== 'string') throw new BinapiEncodeError(`failed to encode ${path}: expected a string, got ${typeof v}`);
+    if (typeof v !== 'string') throw new EncodeFail(`expected a string, got ${typeof v}`);
     const len = buf.write(v, off + 4, 'utf8');
     buf.writeUInt32BE(len, off);
     return off + 4 + len;

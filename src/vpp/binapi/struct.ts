@@ -3,8 +3,7 @@
  * variable arrays whose length lives in an earlier count field of the same struct. Types of
  * decoded and encodable values are derived from the definitions, so defs are the only source.
  */
-import { BinapiEncodeError } from './errors.js';
-import { DecodeFail, need, type AnyCodec, type Codec, type Cursor, type InOf, type OutOf } from './codec.js';
+import { DecodeFail, EncodeFail, need, type AnyCodec, type Codec, type Cursor, type InOf, type OutOf } from './codec.js';
 
 /** Field definitions of a struct, in wire order (object key order is preserved for string keys). */
 export type Fields = Record<string, AnyCodec>;
@@ -69,14 +68,26 @@ export function struct<F extends Fields>(name: string, fields: F): Codec<StructO
       if (fixed !== undefined) return fixed;
       let n = 0;
       const o = v as Record<string, unknown> | undefined;
-      for (const [fname, c] of list) n += c.size(fieldValue(o, fname));
+      let i = 0;
+      try {
+        for (; i < list.length; i++) n += (codecs[i] as AnyCodec).size(fieldValue(o, names[i] as string));
+      } catch (err) {
+        if (err instanceof EncodeFail) err.path.unshift(names[i] as string);
+        throw err;
+      }
       return n;
     },
-    write(buf, off, v, path) {
+    write(buf, off, v) {
       if (v === undefined) return off + (fixed ?? this.size(v));
-      if (typeof v !== 'object' || v === null) throw new BinapiEncodeError(`failed to encode ${path}: expected an object, got ${typeof v}`);
+      if (typeof v !== 'object' || v === null) throw new EncodeFail(`expected an object, got ${typeof v}`);
       const o = v as Record<string, unknown>;
-      for (const [fname, c] of list) off = c.write(buf, off, fieldValue(o, fname), `${path}.${fname}`);
+      let i = 0;
+      try {
+        for (; i < list.length; i++) off = (codecs[i] as AnyCodec).write(buf, off, fieldValue(o, names[i] as string));
+      } catch (err) {
+        if (err instanceof EncodeFail) err.path.unshift(names[i] as string);
+        throw err;
+      }
       return off;
     },
     read(buf, cur) {
@@ -103,12 +114,18 @@ export function union<M extends Fields>(name: string, members: M): Codec<UnionOu
     fixed: size,
     min: size,
     size: () => size,
-    write(buf, off, v, path) {
+    write(buf, off, v) {
       if (v === undefined) return off + size;
+      if (typeof v !== 'object' || v === null) throw new EncodeFail(`expected an object, got ${typeof v}`);
       const o = v as Record<string, unknown>;
       for (const [mname, c] of list) {
         if (o[mname] === undefined) continue;
-        c.write(buf, off, o[mname], `${path}.${mname}`);
+        try {
+          c.write(buf, off, o[mname]);
+        } catch (err) {
+          if (err instanceof EncodeFail) err.path.unshift(mname);
+          throw err;
+        }
         break;
       }
       return off + size;
@@ -123,6 +140,18 @@ export function union<M extends Fields>(name: string, members: M): Codec<UnionOu
   };
 }
 
+/** Writes elements one after another, naming the failing index. */
+function writeEach(buf: Buffer, off: number, v: readonly unknown[], of: AnyCodec): number {
+  let i = 0;
+  try {
+    for (; i < v.length; i++) off = of.write(buf, off, v[i]);
+  } catch (err) {
+    if (err instanceof EncodeFail) err.path.unshift(`[${i}]`);
+    throw err;
+  }
+  return off;
+}
+
 /** `T x[N]` for non-byte T: exactly N elements on the wire; fewer given are zero-filled. */
 export function array<C extends AnyCodec>(n: number, of: C): Codec<OutOf<C>[], readonly (InOf<C> | undefined)[]> {
   if (of.fixed === undefined) throw new Error('fixed arrays need fixed-size elements');
@@ -132,11 +161,11 @@ export function array<C extends AnyCodec>(n: number, of: C): Codec<OutOf<C>[], r
     fixed: n * esz,
     min: n * esz,
     size: () => n * esz,
-    write(buf, off, v, path) {
+    write(buf, off, v) {
       if (v === undefined) return off + n * esz;
-      if (!Array.isArray(v)) throw new BinapiEncodeError(`failed to encode ${path}: expected an array, got ${typeof v}`);
-      if (v.length > n) throw new BinapiEncodeError(`failed to encode ${path}: ${v.length} elements exceed ${n}`);
-      for (let i = 0; i < n; i++) of.write(buf, off + i * esz, v?.[i], `${path}[${i}]`);
+      if (!Array.isArray(v)) throw new EncodeFail(`expected an array, got ${typeof v}`);
+      if (v.length > n) throw new EncodeFail(`${v.length} elements exceed ${n}`);
+      writeEach(buf, off, v, of);
       return off + n * esz;
     },
     read(buf, cur) {
@@ -157,16 +186,15 @@ export function vla<C extends AnyCodec>(count: string, of: C): Codec<OutOf<C>[],
     min: 0,
     size(v) {
       if (v === undefined) return 0;
-      if (!Array.isArray(v)) throw new BinapiEncodeError(`failed to encode the array counted by ${count}: expected an array, got ${typeof v}`);
+      if (!Array.isArray(v)) throw new EncodeFail(`expected an array, got ${typeof v}`);
       if (of.fixed !== undefined) return v.length * of.fixed;
       let s = 0;
       for (const e of v) s += of.size(e);
       return s;
     },
-    write(buf, off, v, path) {
+    write(buf, off, v) {
       if (v === undefined) return off;
-      for (let i = 0; i < v.length; i++) off = of.write(buf, off, v[i], `${path}[${i}]`);
-      return off;
+      return writeEach(buf, off, v, of);
     },
     read(buf, cur: Cursor, parent) {
       const n = parent[count];

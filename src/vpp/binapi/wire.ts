@@ -2,7 +2,7 @@
  * Encoding and decoding whole messages. Encoding throws typed errors (the caller built a bad
  * body); decoding never throws — frames come from the network, so every failure is a value.
  */
-import { DecodeFail, type Cursor } from './codec.js';
+import { DecodeFail, EncodeFail, type Cursor } from './codec.js';
 import type { MessageDef } from './define.js';
 import { BinapiDecodeError, BinapiEncodeError, UnknownMessageError } from './errors.js';
 import { defOf, type MessageBody, type MessageInput, type MessageName } from './registry.js';
@@ -43,9 +43,10 @@ function encodeDef(id: number, def: MessageDef, body: unknown, headroom: number)
     const size = 2 + def.codec.size(body as Record<string, unknown> | undefined);
     const buf = Buffer.allocUnsafe(headroom + size).fill(0);
     buf.writeUInt16BE(id, headroom);
-    def.codec.write(buf, headroom + 2, body as Record<string, unknown> | undefined, def.name);
+    def.codec.write(buf, headroom + 2, body as Record<string, unknown> | undefined);
     return buf;
   } catch (err) {
+    if (err instanceof EncodeFail) throw new BinapiEncodeError(`failed to encode ${def.name}${err.pathText()}: ${err.detail}`);
     // A body of the wrong shape (null where a struct goes, a number for an array) surfaces as a
     // TypeError deep in a codec; callers get the same typed error as for a range violation.
     if (err instanceof BinapiEncodeError) throw err;
