@@ -42,7 +42,10 @@ export function addressPrefixes(cidr: string): string[] {
     out.push(`${ipOf(net)}/32`);
     out.push(`${intToIp(ipToInt(ipOf(net)) + 2 ** (32 - len) - 1)}/32`);
   }
-  if (len === 31) out.push(`${intToIp(ipToInt(ip) ^ 1)}/32`);
+  if (len === 31) {
+    const v = ipToInt(ip);
+    out.push(`${intToIp(v % 2 === 0 ? v + 1 : v - 1)}/32`);
+  }
   return out;
 }
 
