@@ -8,7 +8,7 @@ import type { DesiredInputs, LocalNodeInput, NodeAddressing, PeerAddressing, Pod
 
 /** A full Config with the deployment's values; `over` replaces top-level keys. */
 export function deploymentConfig(over: Partial<Config> = {}): Config {
-  const base: Config = {
+  const base: Omit<Config, 'kubernetes'> = {
     nodeName: 'node1',
     useTAPInterfaces: true,
     interfaceMode: 'tap',
@@ -49,7 +49,10 @@ export function deploymentConfig(over: Partial<Config> = {}): Config {
       periodicHealingIntervalMs: 30000, eventHistoryLimit: 100,
     },
   };
-  return { ...base, ...over };
+  // Spread, not a literal field: compiles whether or not Config has grown this key yet.
+  const standalone = { kubernetes: { enabled: false, kubeconfig: undefined } };
+  const config: Config = { ...base, ...standalone, ...over };
+  return config;
 }
 
 /** Config for one of the four golden modes. */
