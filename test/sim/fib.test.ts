@@ -36,6 +36,18 @@ test('deleting a route that does not exist returns 0 (spec §2.11 item 7)', (t) 
   t.is(route(sim, false, 0, '10.9.0.0/16', []).retval, 0);
 });
 
+test('the stats index of a route add reply is the one its dump entry carries', (t) => {
+  const sim = newSim();
+  const l = loop(sim);
+  route(sim, true, 0, '10.8.0.0/16', [path({ sw: l, nh: '10.0.0.1' })]);
+  const added = route(sim, true, 0, '10.9.0.0/16', [path({ sw: l, nh: '10.0.0.1' })]);
+  const entry = dump(sim, 'ip_route_dump', { table: { table_id: 0, is_ip6: false } })
+    .map((d) => d.route as { stats_index: number; prefix: { len: number; address: { un: { ip4: Uint8Array } } } })
+    .find((r) => r.prefix.len === 16 && r.prefix.address.un.ip4[1] === 9);
+  t.is(entry?.stats_index, added.stats_index as number);
+  t.not(added.stats_index, 0xffffffff);
+});
+
 test('a non-multipath add replaces the paths; a multipath add appends; paths are sorted (spec §2.11 item 7)', (t) => {
   const sim = newSim();
   const a = loop(sim);

@@ -22,6 +22,8 @@ export interface FibEntry {
   prefix: Prefix;
   source: FibSource;
   paths: SimPath[];
+  /** Stats-segment index (API routes keep the one their add reply carried). */
+  statsIndex?: number;
 }
 
 /** A path as a request carries it (before normalisation). */
@@ -145,7 +147,7 @@ function vppOwned(s: SimState, table: SimTable): FibEntry[] {
 /** Every entry of a table, one per prefix (best source wins), in dump order. */
 export function fibEntries(s: SimState, table: SimTable): FibEntry[] {
   const best = new Map<string, FibEntry>();
-  const all = [...vppOwned(s, table), ...[...table.routes.values()].map((r): FibEntry => ({ prefix: r.prefix, source: 'api', paths: r.paths }))];
+  const all = [...vppOwned(s, table), ...[...table.routes.values()].map((r): FibEntry => ({ prefix: r.prefix, source: 'api', paths: r.paths, statsIndex: r.statsIndex }))];
   for (const e of all) {
     const key = prefixKey(e.prefix);
     const cur = best.get(key);

@@ -57,7 +57,7 @@ export const ipHandlers: Record<string, Handler> = {
     return {
       details: fibEntries(s, table).map((e) => ({
         name: 'ip_route_details',
-        body: { route: { table_id: table.id, stats_index: 0, prefix: prefixOut(e.prefix), n_paths: e.paths.length, paths: e.paths.map(pathOut) } },
+        body: { route: { table_id: table.id, stats_index: e.statsIndex ?? 0, prefix: prefixOut(e.prefix), n_paths: e.paths.length, paths: e.paths.map(pathOut) } },
       })),
     };
   },
