@@ -1,9 +1,10 @@
 /**
- * ipnet's own config sections (store, vppBridge, http, cni, controller): how the agent
- * reaches its store, the VPP bridge and its clients, and its controller timing.
+ * ipnet's own config sections (store, vppBridge, http, cni, controller, kubernetes): how the
+ * agent reaches its store, the VPP bridge, its clients and the Kubernetes API, and its
+ * controller timing.
  */
 import { isIP } from 'node:net';
-import type { ControllerConfig, StoreConfig } from './types.js';
+import type { ControllerConfig, KubernetesConfig, StoreConfig } from './types.js';
 import type { ObjectReader } from './reader.js';
 
 /** Built-in values of ipnet's own sections, also written out in config/defaults.yaml. */
@@ -19,6 +20,7 @@ export const agentDefaults = {
     periodicHealingIntervalMs: 30_000,
     eventHistoryLimit: 1_000,
   },
+  kubernetes: { enabled: false, kubeconfig: '' },
 } as const;
 
 /** sun_path is 108 bytes including the terminating NUL. */
@@ -110,4 +112,18 @@ export function compileController(r: ObjectReader): ControllerConfig {
   };
   r.finish();
   return result;
+}
+
+/** Compiles `kubernetes`: off by default; an empty kubeconfig means the in-cluster account. */
+export function compileKubernetes(r: ObjectReader): KubernetesConfig {
+  const enabled = r.bool('enabled', agentDefaults.kubernetes.enabled);
+  const path = r.string('kubeconfig', agentDefaults.kubernetes.kubeconfig);
+  r.finish();
+  const key = r.pathOf('kubeconfig');
+  if (path !== '' && !path.startsWith('/')) {
+    r.sink.error(key, path, 'must be an absolute path to a kubeconfig file (or empty for the in-cluster service account)');
+  } else if (path !== '' && !enabled) {
+    r.sink.warning(key, path, `not used: ${r.pathOf('enabled')} is false`);
+  }
+  return { enabled, kubeconfig: path === '' ? undefined : path };
 }

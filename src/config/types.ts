@@ -59,6 +59,14 @@ export interface ControllerConfig {
   readonly eventHistoryLimit: number;
 }
 
+/** Whether and how the agent watches the Kubernetes API (pods of this node, all Nodes). */
+export interface KubernetesConfig {
+  /** False in standalone use: pods are known only through CNI. */
+  readonly enabled: boolean;
+  /** Absolute kubeconfig path; undefined = the pod's in-cluster service account. */
+  readonly kubeconfig: string | undefined;
+}
+
 /** The whole compiled configuration. */
 export interface Config {
   readonly nodeName: string;
@@ -95,6 +103,7 @@ export interface Config {
   readonly http: { readonly address: string; readonly port: number };
   readonly cni: { readonly socket: string };
   readonly controller: ControllerConfig;
+  readonly kubernetes: KubernetesConfig;
 }
 
 /** A problem found while loading: errors stop the agent, warnings are logged. */
