@@ -178,3 +178,17 @@ test('tag, MTU, rx mode and MAC changes show in sw_interface_dump', (t) => {
   t.is(sim.dump().interfaces instanceof Array, true);
   t.like((sim.dump().interfaces as Record<string, unknown>[])[1], { rxMode: 2, tag: 'vpp-tap-abc' });
 });
+
+test('IPv6 addresses and VRF bindings are kept apart from IPv4 ones', (t) => {
+  const sim = newSim();
+  const l = loop(sim);
+  t.is(address(sim, l, 'fd00:1::1/64'), 0);
+  t.is(address(sim, l, 'fd00:1::1/64'), RV.ADDRESS_IN_USE);
+  t.is(dump(sim, 'ip_address_dump', { sw_if_index: l, is_ipv6: false }).length, 0);
+  const v6 = dump(sim, 'ip_address_dump', { sw_if_index: l, is_ipv6: true });
+  t.is(v6.length, 1);
+  t.is(((v6[0]?.prefix as { address: { af: number } }).address.af), 1);
+  req(sim, 'ip_table_add_del', { is_add: true, table: { table_id: 3, is_ip6: false, name: '' } });
+  t.is(req(sim, 'sw_interface_set_table', { sw_if_index: l, is_ipv6: false, vrf_id: 3 }).retval, 0, 'no IPv4 address, so the v4 binding may change');
+  t.is(req(sim, 'sw_interface_set_table', { sw_if_index: l, is_ipv6: true, vrf_id: 3 }).retval, RV.NO_SUCH_FIB, 'the IPv6 table 3 is another object');
+});
