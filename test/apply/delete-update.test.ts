@@ -56,7 +56,7 @@ test('removing a peer deletes its tunnel, membership, FIB entry, ARP and routes;
 function changed(set: ItemSet, key: string, edit: (v: Record<string, unknown>) => Record<string, unknown>): ItemSet {
   const out = set.clone();
   const it = out.get(key) as Item;
-  out.put({ ...it, value: edit(it.value as unknown as Record<string, unknown>) } as Item);
+  out.put({ ...it, value: edit(it.value as unknown as Record<string, unknown>) } as unknown as Item);
   return out;
 }
 
