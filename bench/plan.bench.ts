@@ -33,6 +33,12 @@ function podN(i: number): PodInput {
   return { namespace: 'bench', name: `pod-${i}`, containerId: cid, netns: `/var/run/netns/p${i}`, ifName: 'eth0', ip: `10.1.1.${2 + (i % 250)}` };
 }
 
+/** A pod not in the state: unique container ID and name, an IP outside the bench's pods. */
+function freshPod(i: number): PodInput {
+  const cid = (`f${i.toString(16)}`.padStart(12, '0') + 'cd'.repeat(26)).slice(0, 64);
+  return { namespace: 'bench', name: `fresh-${i}`, containerId: cid, netns: `/var/run/netns/f${i}`, ifName: 'eth0', ip: '10.1.1.253' };
+}
+
 function inputs(pods: number, peers: number): DesiredInputs {
   return {
     local: local1,
@@ -45,12 +51,13 @@ function inputs(pods: number, peers: number): DesiredInputs {
 async function incremental(pods: number, peers: number, label: string): Promise<void> {
   const desired = desiredState(config, inputs(pods, peers));
   const actual = desired.clone();
-  const extra: PodInput = { ...podN(9999), ip: '10.1.1.253' };
-  const owner = podOwner(extra.namespace, extra.name);
   let ops = 0;
   let planMs = 0;
   const cpu0 = process.cpuUsage();
-  const ms = await sample(N, () => {
+  const ms = await sample(N, (i) => {
+    // A new pod each time (fresh container ID and name), as in a real cluster.
+    const extra = freshPod(i);
+    const owner = podOwner(extra.namespace, extra.name);
     const changed = desired.replaceOwner(owner, podItems(config, node1, extra));
     const t0 = performance.now();
     const p = planDelta(changed, desired, actual);
@@ -62,6 +69,33 @@ async function incremental(pods: number, peers: number, label: string): Promise<
   const cpuPerAdd = (cpu.user + cpu.system) / N;
   report('plan', `add 1 pod to ${label}`, ms,
     `ops=${ops} items=${actual.size} mean planDelta=${((planMs / N) * 1000).toFixed(1)}µs cpu/add=${cpuPerAdd.toFixed(1)}µs (incl. build+remove)`);
+}
+
+/** CPU per phase of one pod add on the big state, many iterations: the figure contention does not blur. */
+function phases(desired: ItemSet, actual: ItemSet): void {
+  const extra = freshPod(1e6);
+  const owner = podOwner(extra.namespace, extra.name);
+  const n = 20000;
+  const cpuOf = (f: () => void): string => {
+    for (let i = 0; i < 1000; i++) f();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) f();
+    const c = process.cpuUsage(c0);
+    return `${((c.user + c.system) / n).toFixed(1)}µs`;
+  };
+  const build = cpuOf(() => podItems(config, node1, extra));
+  const items = podItems(config, node1, extra);
+  let k = 2e6;
+  const replace = cpuOf(() => {
+    const p = freshPod(k++);
+    const o = podOwner(p.namespace, p.name);
+    desired.replaceOwner(o, podItems(config, node1, p));
+    desired.replaceOwner(o, []);
+  });
+  const changed = desired.replaceOwner(owner, items);
+  const delta = cpuOf(() => planDelta(changed, desired, actual));
+  desired.replaceOwner(owner, []);
+  figure('plan', 'one pod add, CPU per phase (11.5k-item state)', `podItems=${build} podItems+replaceOwner(put+remove)=${replace} planDelta=${delta}`);
 }
 
 /** Prints build, full-plan and incremental-plan figures. */
@@ -86,5 +120,6 @@ export default async function (): Promise<void> {
 
   await incremental(10, 10, '10 pods + 10 peers');
   await incremental(250, 1000, '250 pods + 1000 peers');
+  phases(desired, actual);
   figure('plan', 'target', 'incremental < 1 ms and flat in cluster size (wall p99 includes other processes on a shared host)');
 }
