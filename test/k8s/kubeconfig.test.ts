@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { resolveKubeConfig, KubeConfigError } from '../../src/sources/k8s/index.js';
+import { compileConfig } from '../../src/config/index.js';
+import { kubeSourceOptions, resolveKubeConfig, KubeConfigError } from '../../src/sources/k8s/index.js';
 import { podJson } from '../helpers/fake-kube-objects.js';
 import { attach, fakeFor } from './harness.js';
 
@@ -96,4 +97,15 @@ test.serial('in-cluster config needs the service environment and then points at 
   process.env['KUBERNETES_SERVICE_HOST'] = '10.96.0.1';
   process.env['KUBERNETES_SERVICE_PORT'] = '443';
   t.is(resolveKubeConfig({ kubeconfig: 'in-cluster' }).getCurrentCluster()?.server, 'https://10.96.0.1:443');
+});
+
+test('the compiled config turns the source off by default, else names the kubeconfig or the in-cluster account', (t) => {
+  const options = (kubernetes: unknown) => {
+    const config = compileConfig({ nodeName: 'node-a', kubernetes }, { hostname: 'h' }).config;
+    if (config === undefined) throw new Error('config did not compile');
+    return kubeSourceOptions(config);
+  };
+  t.is(options(undefined), undefined);
+  t.deepEqual(options({ enabled: true }), { kubeconfig: 'in-cluster', nodeName: 'node-a' });
+  t.deepEqual(options({ enabled: true, kubeconfig: '/etc/ipnet/kubeconfig' }), { kubeconfig: '/etc/ipnet/kubeconfig', nodeName: 'node-a' });
 });

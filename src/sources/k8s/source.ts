@@ -4,6 +4,7 @@
  * healing resyncs reconcile IPAM and VPP against `livePods()` once `synced()` resolved.
  */
 import { CoreV1Api, type KubeConfig, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import type { Config } from '../../config/types.js';
 import type { LivePod } from '../../ipam/rebuild.js';
 import { resolveKubeConfig } from './kubeconfig.js';
 import {
@@ -59,6 +60,12 @@ export interface KubeSource {
 }
 
 const defaultBackoff: Backoff = { initialMs: 500, maxMs: 30_000 };
+
+/** The source's options from the compiled config; undefined when the config turns it off. */
+export function kubeSourceOptions(config: Pick<Config, 'nodeName' | 'kubernetes'>): KubeSourceOptions | undefined {
+  if (!config.kubernetes.enabled) return undefined;
+  return { kubeconfig: config.kubernetes.kubeconfig ?? 'in-cluster', nodeName: config.nodeName };
+}
 
 /** Starts the pod and node informers; errors in the options throw, the rest is reported. */
 export function startKubeSource(opts: KubeSourceOptions, handlers: KubeHandlers): KubeSource {
