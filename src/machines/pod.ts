@@ -35,7 +35,9 @@ export type PodEvent =
   | ({ type: 'cni.add' } & PodContainer)
   | { type: 'cni.del'; containerId: string }
   | { type: 'resync.begin' }
-  | { type: 'resync.end' };
+  | { type: 'resync.end' }
+  /** A pod found wired at startup (persisted record + VPP): no effect runs, it is just known again. */
+  | ({ type: 'resync.adopt'; wiring: PodWiring } & PodContainer);
 
 /** Events a pod actor emits to listeners (the CNI server waits on these). */
 export type PodEmitted =
@@ -98,6 +100,7 @@ export const podMachine = setup({
   states: {
     pending: {
       on: {
+        'resync.adopt': { target: 'wired', actions: assign({ container: ({ event }) => containerOf(event), wiring: ({ event }) => event.wiring }) },
         'cni.add': { target: 'wiring', actions: assign({ container: ({ event }) => containerOf(event) }) },
         'cni.del': { target: 'gone', actions: emit(({ context, event }) => ({ type: 'pod.deleted' as const, podKey: context.podKey, containerId: event.containerId, error: undefined })) },
       },

@@ -96,7 +96,7 @@ const abstract = (s: Snap) =>
   JSON.stringify([s.value, s.context.container?.containerId ?? null, s.context.next?.containerId ?? null, s.context.deleteRequested, !!s.context.wiring, !!s.context.error]);
 
 const modelEvents = [
-  addA, addB, { type: 'cni.del', containerId: 'cA' }, { type: 'resync.begin' }, { type: 'resync.end' },
+  addA, addB, { ...addA, type: 'resync.adopt', wiring: wiringA }, { type: 'cni.del', containerId: 'cA' }, { type: 'resync.begin' }, { type: 'resync.end' },
   done('wire', wiringA), fail('wire', 'boom'), done('revert'), fail('revert', 'revert boom'), done('unwire'), fail('unwire', 'unwire boom'),
 ] as AnyEventObject[];
 
@@ -127,4 +127,11 @@ test('every abstract state of the pod machine is reachable by a shortest path th
     const { snap } = run(path.steps.slice(1).map((s) => s.event as AnyEventObject));
     t.is(abstract(snap), abstract(path.state as Snap));
   }
+});
+
+test('a pod adopted at startup is wired without invoking any effect and answers a duplicate ADD', (t) => {
+  const { snap, actions } = run([{ ...addA, type: 'resync.adopt', wiring: wiringA } as unknown as AnyEventObject, addA as AnyEventObject]);
+  t.is(snap.value, 'wired');
+  t.deepEqual(spawned(actions), []);
+  t.deepEqual(emitted(actions), [{ type: 'pod.wired', podKey: 'default/web', containerId: 'cA', wiring: wiringA }]);
 });
