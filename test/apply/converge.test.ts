@@ -1,20 +1,39 @@
 import test from 'ava';
-import { ItemSet } from '../../src/desired/index.js';
+import { descriptors, ItemSet, type Descriptor, type ItemKind } from '../../src/desired/index.js';
 import { planVpp } from '../../src/vpp/apply/index.js';
 import { retrieve } from '../../src/vpp/retrieve/retrieve.js';
 import { applyAll, linuxOf, NameIndex, rig, scenario } from './harness.js';
 
 for (const mode of ['tap', 'veth'] as const) {
-  test(`applying the full ${mode} desired set to a fresh VPP, then retrieving and planning, yields zero operations`, async (t) => {
-    const { sim, client } = await rig(t);
-    const { desired } = scenario(mode);
-    const r = await applyAll(client, desired, new ItemSet(), new NameIndex());
-    if (!r.ok) t.fail(`apply failed: ${r.error.message}; ${JSON.stringify(r.outcomes.filter((o) => o.status === 'failed'))}`);
-    t.true(r.ok);
-    const got = await retrieve(client, { correlate: desired });
-    const p = planVpp(desired, got.items, linuxOf(desired));
-    t.deepEqual(p.ops.map((o) => `${o.op} ${o.key}`), []);
-    t.deepEqual(p.pending, []);
-    t.true(sim.stats.handled > 0);
-  });
+  for (const overlay of [true, false]) {
+    test(`applying the full ${mode} ${overlay ? 'overlay' : 'no-overlay'} desired set to a fresh VPP, then retrieving and planning, yields zero operations`, async (t) => {
+      const { sim, client } = await rig(t);
+      const { desired } = scenario(mode, undefined, overlay);
+      const r = await applyAll(client, desired, new ItemSet(), new NameIndex());
+      if (!r.ok) t.fail(`apply failed: ${r.error.message}; ${JSON.stringify(r.outcomes.filter((o) => o.status === 'failed'))}`);
+      t.true(r.ok);
+      const got = await retrieve(client, { correlate: desired });
+      const p = planVpp(desired, got.items, linuxOf(desired));
+      t.deepEqual(p.ops.map((o) => `${o.op} ${o.key}`), []);
+      t.deepEqual(p.pending, []);
+      t.true(sim.stats.handled > 0);
+    });
+  }
 }
+
+test('apply pipelines independent ops and uses only the messages the descriptors list for them', async (t) => {
+  const { sim, client } = await rig(t);
+  const { desired } = scenario('tap');
+  const p = planVpp(desired, new ItemSet(), linuxOf(desired));
+  const allowed = new Set<string>();
+  for (const o of p.ops) {
+    const d = descriptors[o.kind] as Descriptor<ItemKind>;
+    for (const name of d.calls(o.item.value as never)[o.op]) allowed.add(name);
+  }
+  const from = sim.callLog.length;
+  const r = await applyAll(client, desired, new ItemSet(), new NameIndex());
+  t.true(r.ok);
+  const used = new Set(sim.callLog.slice(from).map((c) => c.name).filter((n) => !n.endsWith('_dump') && n !== 'control_ping'));
+  t.deepEqual([...used].filter((n) => !allowed.has(n)), []);
+  t.true(client.stats.maxInFlight > 1, `max in flight ${client.stats.maxInFlight}`);
+});
