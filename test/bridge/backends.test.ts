@@ -4,7 +4,7 @@ import type { BridgeClient } from '../../src/vpp/bridge/client.js';
 import { VppSocketBackend } from '../../src/vpp/socket/client.js';
 import { serveVppSocket } from '../../src/vpp/socket/server.js';
 import { VppSimulator } from '../../src/vpp/sim/simulator.js';
-import { connectClient, plain, startBridge, tempDir } from './harness.js';
+import { connectClient, nextEvent, plain, startBridge, tempDir } from './harness.js';
 
 const MAC = [0x02, 0xfe, 0x00, 0x00, 0x00, 0x01];
 
@@ -44,4 +44,24 @@ test('a scripted sequence gives identical decoded results through the sim backen
   t.deepEqual(loop?.l2_address.slice(0, 6), MAC);
   t.is(got.ifs[0]?.sw_if_index, 0, 'local0 comes first');
   t.deepEqual(got.addrs.map((x) => [x.sw_if_index, x.prefix.address.un.ip4, x.prefix.len]), [[got.lo.sw_if_index, [10, 1, 2, 3], 24]]);
+});
+
+test('through the vpp backend a VPP restart shows as a dropped socket, and the new vpe_pid after reconnecting raises the restart event', async (t) => {
+  const dir = await tempDir(t);
+  const sim = new VppSimulator({ seed: 13 });
+  t.teardown(() => sim.close());
+  const api = await serveVppSocket(sim, join(dir, 'api.sock'));
+  t.teardown(() => api.close());
+  const backend = new VppSocketBackend(api.path);
+  t.teardown(() => backend.close());
+  const bridge = await startBridge(t, backend, dir);
+  const c = await connectClient(t, bridge.endpoint, { backoff: { initialMs: 10, maxMs: 50 } });
+  const oldPid = await c.ping();
+  const disconnected = nextEvent(c, 'disconnected');
+  const restart = nextEvent(c, 'restart');
+  sim.restart();
+  t.regex((await disconnected as { reason: string }).reason, /dropped/);
+  t.like(await restart, { previousPid: oldPid, pid: sim.pid });
+  t.not(sim.pid, oldPid);
+  t.is((await c.request('create_loopback', {})).retval, 0);
 });
