@@ -37,3 +37,14 @@ test('apply pipelines independent ops and uses only the messages the descriptors
   t.deepEqual([...used].filter((n) => !allowed.has(n)), []);
   t.true(client.stats.maxInFlight > 1, `max in flight ${client.stats.maxInFlight}`);
 });
+
+test('a TAP is created with its host end named and placed as its Linux TAP_TO_VPP item says', async (t) => {
+  const { sim, client } = await rig(t);
+  const { desired } = scenario('tap');
+  t.true((await applyAll(client, desired, new ItemSet(), new NameIndex())).ok);
+  const taps = (sim.dump().interfaces as { tag: string; tap: { hostIfName: string; hostNamespace: string; hostMtuSize: number } | null }[])
+    .filter((i) => i.tap !== null).map((i) => ({ tag: i.tag, ...i.tap }));
+  t.like(taps.find((i) => i.tag === 'tap-vpp2'), { hostIfName: 'vpp1', hostNamespace: '', hostMtuSize: 1450 });
+  t.like(taps.find((i) => i.tag.startsWith('vpp-tap-3f5a')), { hostIfName: 'eth0', hostNamespace: '/var/run/netns/cni-a', hostMtuSize: 1450 });
+  t.like(taps.find((i) => i.tag.startsWith('vpp-tap-9b8a')), { hostIfName: 'eth0', hostNamespace: '/proc/4242/ns/net' });
+});
