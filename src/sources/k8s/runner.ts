@@ -41,13 +41,29 @@ export class KubeWatchError extends Error {
 /** A list answered for an informer that was already replaced; keeps it from opening a watch. */
 class SupersededError extends Error {}
 
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown; statusCode?: unknown }).statusCode ?? (err as { code?: unknown }).code;
-    const text = err.message.split('\n')[0] ?? '';
-    return code !== undefined && !text.includes(String(code)) ? `${text} (${String(code)})` : text;
+/** The Status message of an API error body (a JSON string or an object), if it has one. */
+function statusMessage(body: unknown): string | undefined {
+  let doc = body;
+  if (typeof doc === 'string') {
+    try { doc = JSON.parse(doc); } catch { return undefined; }
   }
-  return String(err);
+  if (doc === null || typeof doc !== 'object') return undefined;
+  const { message, reason } = doc as { message?: unknown; reason?: unknown };
+  if (typeof message !== 'string' || message === '') return undefined;
+  return typeof reason === 'string' && reason !== '' ? `${message} (${reason})` : message;
+}
+
+/** One line about a client-node error: HTTP status and Status message, or the socket error. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const e = err as Error & { code?: unknown; statusCode?: unknown; body?: unknown };
+  const code = e.statusCode ?? e.code;
+  const first = err.message.split('\n')[0] ?? '';
+  if (typeof code === 'number') {
+    const detail = statusMessage(e.body) ?? (first.startsWith('HTTP-Code') ? undefined : first);
+    return detail === undefined || detail === '' ? `HTTP ${code}` : `HTTP ${code}: ${detail}`;
+  }
+  return typeof code === 'string' && !first.includes(code) ? `${first} (${code})` : first;
 }
 
 /** One informer under restart supervision. */
