@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ItemSet, vppInterfaceKey } from '../../src/desired/index.js';
-import { apply, planVpp } from '../../src/vpp/apply/index.js';
+import { apply, planVpp, resyncVpp } from '../../src/vpp/apply/index.js';
 import { BridgeClient } from '../../src/vpp/bridge/client.js';
 import { retrieve } from '../../src/vpp/retrieve/index.js';
 import { applyAll, linuxOf, NameIndex, podA, podB, rig, scenario } from './harness.js';
@@ -46,4 +46,16 @@ test('retrieving without the desired set leaves out only what VPP cannot tell ap
   const r = await apply(client, p.ops, found.index);
   t.true(r.ok);
   t.deepEqual(sim.dump(), before);
+});
+
+test('a resync brings a fresh VPP to the desired set and a second resync finds nothing to do', async (t) => {
+  const { client } = await rig(t);
+  const { desired } = scenario('veth');
+  const first = await resyncVpp(client, desired, { linux: linuxOf(desired), vppRestarted: true });
+  t.true(first.result.ok);
+  t.true(first.plan.ops.length > 50);
+  const second = await resyncVpp(client, desired, { linux: linuxOf(desired) });
+  t.true(second.result.ok);
+  t.deepEqual(second.plan.ops, []);
+  t.is(second.found.items.size, first.plan.ops.length);
 });

@@ -5,3 +5,4 @@ export * from './layers.js';
 export * from './undo.js';
 export { routeOf, neighborConfigOf } from './l3.js';
 export { isPhysical, vxlanSpec } from './interface.js';
+export * from './resync.js';
