@@ -80,7 +80,7 @@ export class NameIndex {
 /** A name the index does not know: the item it belongs to was never created (or VPP lost it). */
 export class UnknownNameError extends Error {
   constructor(readonly what: 'interface' | 'bridge domain', readonly nameOf: string) {
-    super(`failed to resolve ${what} ${nameOf}: not in VPP (no interface carries this tag)`);
+    super(`failed to resolve ${what} ${nameOf}: VPP has no ${what} with this tag or name`);
     this.name = 'UnknownNameError';
   }
 }
