@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BridgeClient } from '../vpp/bridge/client.js';
 import { BridgeServer } from '../vpp/bridge/server.js';
+import { linuxTapHost } from '../vpp/sim/linux-host.js';
 import { VppSimulator } from '../vpp/sim/simulator.js';
 import type { StartupContext, StartupStep } from './agent.js';
 
@@ -20,14 +21,14 @@ export interface VppHandle {
 }
 
 /** Builds the step; fills `vpp` when done. */
-export function vppStep(vpp: VppHandle): StartupStep {
+export function vppStep(vpp: VppHandle, opts: { realPodTaps: boolean } = { realPodTaps: false }): StartupStep {
   return {
     name: 'vpp',
     async run(ctx: StartupContext) {
       let endpoint = ctx.config.vppBridge.endpoint;
       if (endpoint === 'embedded') {
         const dir = await mkdtemp(join(tmpdir(), 'ipnet-vpp-'));
-        const simulator = new VppSimulator();
+        const simulator = new VppSimulator(opts.realPodTaps ? { host: podTapsOnly((err) => ctx.log.warn({ err: err.message }, 'simulated TAP not created')) } : {});
         const server = await BridgeServer.start({ listen: `ipc://${join(dir, 'bridge.sock')}`, backend: simulator });
         vpp.simulator = simulator;
         endpoint = server.endpoint;
@@ -46,6 +47,20 @@ export function vppStep(vpp: VppHandle): StartupStep {
       vpp.version = String(version['version'] ?? '');
       ctx.log.info({ endpoint, version: vpp.version, program: version['program'], pid: client.vpePid }, 'connected to VPP');
       ctx.http.route('GET', '/ipnet/v1/vpp/version', () => ({ status: 200, body: { program: version['program'], version: version['version'], pid: client.vpePid, endpoint } }));
+    },
+  };
+}
+
+/**
+ * Real Linux TAPs for pods only: the simulated node's host-interconnect TAP would otherwise
+ * land in the agent's own namespace, where two simulated nodes (or the host) would clash.
+ */
+export function podTapsOnly(onError: (err: Error) => void = () => undefined) {
+  const real = linuxTapHost(onError);
+  return {
+    createTap: (spec: Parameters<NonNullable<typeof real.createTap>>[0]) => (spec.namespace === '' ? 0 : (real.createTap?.(spec) ?? 0)),
+    deleteTap: (spec: { name: string; namespace: string }) => {
+      if (spec.namespace !== '') real.deleteTap?.(spec);
     },
   };
 }

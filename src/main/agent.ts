@@ -6,6 +6,7 @@ import { formatProblem, loadConfigFile, processConfigEnv, runCheckConfig } from 
 import { startAgent } from '../actors/agent.js';
 import { coreSteps, type AgentState } from '../actors/steps.js';
 import { vppStep, type VppHandle } from '../actors/vpp-step.js';
+import { podsStep, type PodsHandle } from '../actors/pods-step.js';
 import { createLogger } from '../util/log.js';
 
 const usage = `usage: ipnet-agent [--config FILE] [--check-config]
@@ -63,7 +64,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   const state: AgentState = {};
   const vpp: VppHandle = {};
-  const agent = await startAgent(config, log, [...coreSteps(state), vppStep(vpp)]);
+  const pods: PodsHandle = {};
+  // pod namespaces (and the simulator's pod TAPs) are real only when the agent may create them
+  const root = process.getuid?.() === 0;
+  const agent = await startAgent(config, log, [...coreSteps(state), vppStep(vpp, { realPodTaps: root }), podsStep(state, vpp, pods, { netns: root })]);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

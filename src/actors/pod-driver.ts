@@ -1,0 +1,105 @@
+/**
+ * The effects of a pod's lifecycle, composed from IPAM, the dataplane and the pod's netns
+ * side. Every undo step is idempotent, so revert and unwire are the same walk and a retry
+ * after a crash cannot do harm.
+ */
+import type { Config } from '../config/types.js';
+import { hostVethName, podMacs } from '../linux/pod-names.js';
+import { parseNetnsPath } from '../linux/netns-path.js';
+import { unwirePod, wirePod, type PodWiring as NetnsWiring } from '../linux/netns.js';
+import type { PodEffectInput, PodWiring } from '../machines/pod.js';
+import type { PersistentIpam } from '../ipamstore/persistent.js';
+import type { Dataplane } from './dataplane.js';
+import type { PodRecords } from './pod-records.js';
+import type { PodDriver } from './pods.js';
+
+/** Splits `namespace/name`. */
+export function podRef(podKey: string): { namespace: string; name: string } {
+  const i = podKey.indexOf('/');
+  return { namespace: podKey.slice(0, i), name: podKey.slice(i + 1) };
+}
+
+/** What the driver needs. `netns: false` leaves the pod namespace alone (no root, no netns). */
+export interface PodDriverDeps {
+  readonly config: Config;
+  readonly ipam: PersistentIpam;
+  readonly dataplane: Dataplane;
+  readonly gateway: string;
+  readonly netns: boolean;
+  readonly records: PodRecords;
+}
+
+/** Builds the driver the pod actors run. */
+export function podDriver(deps: PodDriverDeps): PodDriver {
+  const { config, ipam, dataplane, gateway } = deps;
+  const mode = config.interfaceMode;
+
+  const netnsWiring = (input: PodEffectInput, ip: string): NetnsWiring => {
+    const c = input.container;
+    return {
+      netns: parseNetnsPath(c.netns),
+      ifname: c.ifName,
+      mode,
+      ...(mode === 'veth' ? { hostIfName: hostVethName(c.containerId) } : { tapName: c.ifName }),
+      ip,
+      gateway,
+      podMac: podMacs(c.containerId).linux,
+      gatewayMac: podMacs(c.containerId).vpp,
+      mtu: config.mtuSize || undefined,
+    };
+  };
+
+  const undo = async (input: PodEffectInput): Promise<void> => {
+    const pod = podRef(input.podKey);
+    const c = input.container;
+    const errors: string[] = [];
+    const step = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (err) {
+        errors.push(`${what}: ${(err as Error).message}`);
+      }
+    };
+    if (deps.netns) {
+      await step('unwire netns', () =>
+        unwirePod({ netns: safeNetns(c.netns), ifname: c.ifName, mode, hostIfName: hostVethName(c.containerId), ip: input.wiring?.ip ?? '', gateway }),
+      );
+    }
+    await step('remove VPP items', () => dataplane.removePod(pod.namespace, pod.name));
+    await step('release IP', () => ipam.release(pod));
+    await step('forget pod record', () => deps.records.delete(input.podKey));
+    if (errors.length) throw new Error(errors.join('; '));
+  };
+
+  return {
+    async wire(input) {
+      const pod = podRef(input.podKey);
+      const c = input.container;
+      const ip = await ipam.allocate(pod, { container: c.containerId });
+      const podInput = { ...pod, containerId: c.containerId, netns: c.netns, ifName: c.ifName, ip };
+      // VETH: the host end must exist before VPP attaches AF_PACKET to it; TAP: VPP creates the device first
+      if (deps.netns && mode === 'veth') await wirePod(netnsWiring(input, ip));
+      await dataplane.setPod(podInput);
+      if (deps.netns && mode === 'tap') await wirePod(netnsWiring(input, ip));
+      const wiring: PodWiring = {
+        ip,
+        gateway,
+        mac: podMacs(c.containerId).linux,
+        vppIfName: mode === 'tap' ? `tap-${c.containerId}` : `afpacket-${hostVethName(c.containerId)}`,
+        hostIfName: c.ifName,
+      };
+      await deps.records.put(input.podKey, c, wiring);
+      return wiring;
+    },
+    revert: undo,
+    unwire: undo,
+  };
+}
+
+function safeNetns(path: string) {
+  try {
+    return parseNetnsPath(path);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Which pods this agent wired, with the sandbox each was wired into, persisted in the store
+ * so that a restarted agent rebuilds the same desired state (and writes nothing to VPP for
+ * unchanged pods). Layout: `/ipnet/pods/<node>/<namespace>/<name>` →
+ * `{"containerId","netns","ifName","ip","gateway","mac"}`.
+ */
+import type { Store } from '../store/types.js';
+import type { PodContainer, PodWiring } from '../machines/pod.js';
+
+/** One wired pod as persisted. */
+export interface PodRecord {
+  readonly podKey: string;
+  readonly container: PodContainer;
+  readonly wiring: PodWiring;
+}
+
+/** Reads and writes pod records of one node. */
+export class PodRecords {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly store: Store,
+    nodeName: string,
+  ) {
+    this.prefix = `/ipnet/pods/${nodeName}/`;
+  }
+
+  /** Every record; unreadable ones are skipped and reported. */
+  async list(warn: (msg: string) => void = () => undefined): Promise<PodRecord[]> {
+    const out: PodRecord[] = [];
+    for (const kv of await this.store.range(this.prefix)) {
+      try {
+        const v = JSON.parse(kv.value) as { containerId: string; netns: string; ifName: string } & PodWiring;
+        out.push({
+          podKey: kv.key.slice(this.prefix.length),
+          container: { containerId: v.containerId, netns: v.netns, ifName: v.ifName },
+          wiring: { ip: v.ip, gateway: v.gateway, mac: v.mac, vppIfName: v.vppIfName, hostIfName: v.hostIfName },
+        });
+      } catch (err) {
+        warn(`skipping unreadable pod record ${kv.key}: ${(err as Error).message}`);
+      }
+    }
+    return out;
+  }
+
+  /** Records a wired pod. */
+  async put(podKey: string, container: PodContainer, wiring: PodWiring): Promise<void> {
+    await this.store.put(this.prefix + podKey, JSON.stringify({ ...container, ...wiring }));
+  }
+
+  /** Forgets a pod. */
+  async delete(podKey: string): Promise<void> {
+    await this.store.delete(this.prefix + podKey);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The last start-up step: builds this node's desired state, runs the supervisor (startup
+ * resync, then run-time and healing resyncs), brings back the pods wired before a restart,
+ * and opens the CNI socket. Registers the inspection endpoints.
+ */
+import { createActor, fromPromise } from 'xstate';
+import { localNodeInput } from '../desired/from-config.js';
+import { desiredBody, vppBody } from '../vpp/retrieve/index.js';
+import { supervisorMachine, type ResyncKind } from '../machines/supervisor.js';
+import { startCniServer } from '../sources/cni/server.js';
+import type { StartupContext, StartupStep } from './agent.js';
+import { podCniHandler } from './cni-handler.js';
+import { Dataplane } from './dataplane.js';
+import { History, parseHistoryQuery } from './history.js';
+import { inspectInto } from './inspect.js';
+import { podDriver, podRef } from './pod-driver.js';
+import { PodRecords } from './pod-records.js';
+import { PodRegistry } from './pods.js';
+import type { AgentState } from './steps.js';
+import type { VppHandle } from './vpp-step.js';
+
+/** What the pods step exposes to tests and the CLI. */
+export interface PodsHandle {
+  dataplane?: Dataplane;
+  pods?: PodRegistry;
+  history?: History;
+  /** Resolves when the startup resync finished (rejects when the supervisor gives up). */
+  ready?: Promise<void>;
+}
+
+/** Options: whether this agent wires pod network namespaces itself (needs root). */
+export interface PodsStepOptions {
+  readonly netns: boolean;
+}
+
+/** Builds the step. */
+export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opts: PodsStepOptions): StartupStep {
+  return {
+    name: 'pods',
+    async run(ctx: StartupContext) {
+      const { config, log, http } = ctx;
+      const store = need(state.store, 'store');
+      const ipam = need(state.ipam, 'IPAM');
+      const client = need(vpp.client, 'VPP client');
+      const history = new History(config.controller.eventHistoryLimit);
+      const local = localNodeInput(config, need(state.addressing, 'addressing'), { firstDpdkNic: '', hostIPs: [] });
+      const dataplane = new Dataplane(config, client, local, (r) => history.record({ actor: 'vpp', event: 'txn', from: undefined, to: r.what, vppOps: r.calls, durationMs: Math.round(r.ms * 1000) / 1000 }));
+      const records = new PodRecords(store, config.nodeName);
+      const pods = new PodRegistry(podDriver({ config, ipam, dataplane, gateway: local.addressing.podGatewayIP, netns: opts.netns, records }), history, (podKey, reason) =>
+        log.error({ podKey, reason }, 'pod actor keeps failing'),
+      );
+      Object.assign(out, { dataplane, pods, history });
+
+      // pods wired before a restart: put back into the desired state before the first resync
+      const known = await records.list((m) => log.warn(m));
+      for (const r of known) await dataplane.setPodDesired({ ...podRef(r.podKey), containerId: r.container.containerId, netns: r.container.netns, ifName: r.container.ifName, ip: r.wiring.ip });
+
+      let ready = false;
+      const supervisor = createActor(
+        supervisorMachine.provide({
+          actors: {
+            resync: fromPromise<void, { kind: ResyncKind; resyncCount: number }>(async ({ input }) => {
+              pods.broadcast('resync.begin');
+              try {
+                const r = await dataplane.resync(`${input.kind} resync`, { afterRestart: input.kind === 'runtime' && restarted });
+                restarted = false;
+                log.info({ kind: input.kind, ops: r.ops, ms: Math.round(r.ms) }, 'resync done');
+              } finally {
+                pods.broadcast('resync.end');
+              }
+            }),
+            shutdown: fromPromise<void, void>(async () => pods.stop()),
+          },
+        }),
+        {
+          input: {
+            requiredSources: ['store', 'nodeId', 'vpp'],
+            startupDeadlineMs: config.controller.startupResyncDeadlineMs,
+            healingDelayMs: config.controller.delayAfterErrorHealingMs,
+            maxHealingAttempts: 10,
+            periodicHealingMs: config.controller.enablePeriodicHealing ? config.controller.periodicHealingIntervalMs : 0,
+          },
+          inspect: inspectInto(history, 'supervisor'),
+        },
+      );
+      let restarted = false;
+      client.on('restart', () => {
+        restarted = true;
+        supervisor.send({ type: 'vpp.restarted' });
+      });
+      out.ready = new Promise<void>((resolve, reject) => {
+        supervisor.on('supervisor.ready', () => {
+          ready = true;
+          resolve();
+        });
+        supervisor.on('supervisor.fatal', (e) => reject(new Error(e.reason)));
+      });
+      supervisor.start();
+      ctx.onStop(async () => supervisor.send({ type: 'shutdown' }));
+      for (const source of ['store', 'nodeId', 'vpp'] as const) supervisor.send({ type: 'source.ready', source });
+      await out.ready;
+      for (const r of known) pods.adopt(r.podKey, r.container, r.wiring);
+
+      const cni = await startCniServer({ socketPath: config.cni.socket, handler: podCniHandler(pods, { mtu: config.mtuSize, netns: opts.netns, ready: () => ready }) });
+      ctx.onStop(() => cni.close());
+      log.info({ socket: config.cni.socket, pods: known.length }, 'CNI socket open');
+
+      http.route('GET', '/ipnet/v1/desired', () => {
+        const v = dataplane.view();
+        return { status: 200, body: desiredBody(v.desired, v.actual, { pending: v.pending, outcomes: v.outcomes }) };
+      });
+      http.route('GET', '/ipnet/v1/vpp', async () => ({ status: 200, body: vppBody(await dataplane.dump(), dataplane.desired) }));
+      http.route('GET', '/ipnet/v1/actors', () => ({
+        status: 200,
+        body: { supervisor: { state: supervisor.getSnapshot().value, resyncCount: supervisor.getSnapshot().context.resyncCount }, vppWrites: dataplane.writes, pods: pods.list() },
+      }));
+      http.route('GET', '/controller/event-history', (url) => {
+        const q = parseHistoryQuery(url.searchParams);
+        return 'error' in q ? { status: 400, body: q } : { status: 200, body: history.query(q) };
+      });
+      http.route('POST', '/controller/resync', () => {
+        supervisor.send({ type: 'resync.requested', reason: 'HTTP request' });
+        return { status: 202, body: { accepted: true } };
+      });
+    },
+  };
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`start-up order broken: ${what} is not ready`);
+  return value;
+}

@@ -1,0 +1,165 @@
+/**
+ * The pod actors: one XState actor per pod, held as root actors in a map (spawning thousands
+ * of children into one parent is quadratic in XState), supervised here: an actor that
+ * crashes is recorded, and replaced by a fresh one per the restart policy.
+ */
+import { createActor, fromPromise, type Actor } from 'xstate';
+import { podMachine, type PodContainer, type PodEffectInput, type PodEmitted, type PodWiring } from '../machines/pod.js';
+import { decideRestart, type RestartPolicy } from '../machines/supervision.js';
+import type { History } from './history.js';
+import { inspectInto } from './inspect.js';
+
+/** The effects of a pod's lifecycle, provided at the composition root. */
+export interface PodDriver {
+  /** Allocates the IP and wires VPP and the netns; on failure leaves what `revert` can undo. */
+  wire(input: PodEffectInput): Promise<PodWiring>;
+  /** Undoes a failed wiring completely: VPP items, netns side, IP allocation. */
+  revert(input: PodEffectInput): Promise<void>;
+  /** Removes a wired pod: VPP items, netns side, IP allocation. */
+  unwire(input: PodEffectInput): Promise<void>;
+}
+
+/** Why an ADD failed, with the revert error attached if the revert also failed. */
+export class PodWiringFailedError extends Error {
+  constructor(
+    readonly podKey: string,
+    readonly reason: string,
+    readonly revertError: string | undefined,
+  ) {
+    super(`failed to wire pod ${podKey}: ${reason}${revertError ? ` (revert also failed: ${revertError})` : ''}`);
+  }
+}
+
+/** One row of the actor tree. */
+export interface PodActorView {
+  readonly podKey: string;
+  readonly state: string;
+  readonly containerId: string | undefined;
+  readonly ip: string | undefined;
+  readonly restarts: number;
+}
+
+type PodActor = Actor<typeof podMachine>;
+
+const defaultPolicy: RestartPolicy = { initialDelayMs: 100, maxDelayMs: 5000, maxRestarts: 5, windowMs: 60_000 };
+
+/** The set of pod actors and the CNI-facing operations on them. */
+export class PodRegistry {
+  private readonly actors = new Map<string, PodActor>();
+  private readonly failures = new Map<string, number[]>();
+  private readonly machine;
+
+  constructor(
+    driver: PodDriver,
+    private readonly history: History,
+    private readonly onEscalate: (podKey: string, reason: string) => void = () => undefined,
+    private readonly policy: RestartPolicy = defaultPolicy,
+  ) {
+    this.machine = podMachine.provide({
+      actors: {
+        wire: fromPromise<PodWiring, PodEffectInput>(({ input }) => driver.wire(input)),
+        revert: fromPromise<void, PodEffectInput>(({ input }) => driver.revert(input)),
+        unwire: fromPromise<void, PodEffectInput>(({ input }) => driver.unwire(input)),
+      },
+    });
+  }
+
+  /** Wires (or re-answers) a pod; resolves with its wiring once the actor reports. */
+  add(podKey: string, container: PodContainer): Promise<PodWiring> {
+    const actor = this.actorFor(podKey);
+    return new Promise((resolve, reject) => {
+      const subs = [
+        actor.on('pod.wired', (e) => {
+          if (e.containerId !== container.containerId) return;
+          subs.forEach((s) => s.unsubscribe());
+          resolve(e.wiring);
+        }),
+        actor.on('pod.failed', (e) => {
+          if (e.containerId !== container.containerId) return;
+          subs.forEach((s) => s.unsubscribe());
+          reject(new PodWiringFailedError(podKey, e.error, e.revertError));
+        }),
+      ];
+      actor.send({ type: 'cni.add', ...container });
+    });
+  }
+
+  /** Removes a pod's network; resolves when it is gone (also for unknown pods). */
+  del(podKey: string, containerId: string): Promise<PodEmitted & { type: 'pod.deleted' }> {
+    const actor = this.actorFor(podKey);
+    return new Promise((resolve) => {
+      const sub = actor.on('pod.deleted', (e) => {
+        sub.unsubscribe();
+        resolve(e);
+      });
+      actor.send({ type: 'cni.del', containerId });
+    });
+  }
+
+  /** The wiring of a wired pod, if any. */
+  wiring(podKey: string): PodWiring | undefined {
+    const snap = this.actors.get(podKey)?.getSnapshot();
+    return snap?.matches('wired') || snap?.matches('resyncing') ? snap.context.wiring : undefined;
+  }
+
+  /** Knows a pod again that was wired before a restart (its actor starts in `wired`). */
+  adopt(podKey: string, container: PodContainer, wiring: PodWiring): void {
+    this.actorFor(podKey).send({ type: 'resync.adopt', ...container, wiring });
+  }
+
+  /** The container a pod is (being) wired for. */
+  containerOf(podKey: string): string | undefined {
+    return this.actors.get(podKey)?.getSnapshot().context.container?.containerId;
+  }
+
+  /** The pod whose actor holds `containerId` (DEL and CHECK may come without pod names). */
+  findByContainer(containerId: string): string | undefined {
+    for (const [podKey, actor] of this.actors) if (actor.getSnapshot().context.container?.containerId === containerId) return podKey;
+    return undefined;
+  }
+
+  /** Tells every pod a resync starts or ends (wired pods pause in `resyncing`). */
+  broadcast(type: 'resync.begin' | 'resync.end'): void {
+    for (const actor of this.actors.values()) actor.send({ type });
+  }
+
+  /** The rows of the actor tree, sorted by pod. */
+  list(): PodActorView[] {
+    return [...this.actors].sort(([a], [b]) => a.localeCompare(b)).map(([podKey, actor]) => {
+      const snap = actor.getSnapshot();
+      return { podKey, state: String(snap.value), containerId: snap.context.container?.containerId, ip: snap.context.wiring?.ip, restarts: this.failures.get(podKey)?.length ?? 0 };
+    });
+  }
+
+  /** Stops every actor (shutdown); wiring stays in VPP and is found again by the next resync. */
+  stop(): void {
+    for (const actor of this.actors.values()) actor.stop();
+    this.actors.clear();
+  }
+
+  private actorFor(podKey: string): PodActor {
+    const existing = this.actors.get(podKey);
+    if (existing && existing.getSnapshot().status === 'active') return existing;
+    const actor = createActor(this.machine, { input: { podKey }, id: `pod/${podKey}`, inspect: inspectInto(this.history, `pod/${podKey}`) });
+    this.actors.set(podKey, actor);
+    actor.subscribe({
+      complete: () => {
+        if (this.actors.get(podKey) === actor) this.actors.delete(podKey);
+      },
+      error: (err) => this.crashed(podKey, actor, err),
+    });
+    actor.start();
+    return actor;
+  }
+
+  private crashed(podKey: string, actor: PodActor, err: unknown): void {
+    const now = Date.now();
+    const failures = [...(this.failures.get(podKey) ?? []), now];
+    this.failures.set(podKey, failures);
+    const decision = decideRestart(this.policy, failures, now);
+    this.history.record({ actor: `pod/${podKey}`, event: 'actor.crashed', from: undefined, to: decision.action, error: err instanceof Error ? err.message : String(err) });
+    if (this.actors.get(podKey) === actor) this.actors.delete(podKey);
+    // a fresh actor starts in `pending`; the next resync re-adopts the pod from VPP and IPAM
+    if (decision.action === 'escalate') this.onEscalate(podKey, decision.reason);
+  }
+}
