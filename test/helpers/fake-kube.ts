@@ -95,12 +95,15 @@ export class FakeKube {
     return this.requests.filter((r) => r.watch === watch && r.path.endsWith(`/${kind}`));
   }
 
-  /** Stores a new object (uid filled in if absent) and records an ADDED change. */
+  /** Stores a new object (uid and creation time filled in if absent) and records an ADDED change. */
   add(kind: FakeKind, obj: KubeJson): KubeJson {
     const key = keyOf(obj);
     if (this.objects[kind].has(key)) throw new Error(`failed to add ${kind} ${key}: already exists`);
     const uid = obj.metadata.uid ?? randomUUID();
-    return this.record(kind, 'ADDED', { ...structuredClone(obj), metadata: { ...structuredClone(obj.metadata), uid } }, undefined);
+    // kubectl shows AGE from it; seconds precision, as the API server writes it.
+    const creationTimestamp = obj.metadata['creationTimestamp'] ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const metadata = { ...structuredClone(obj.metadata), uid, creationTimestamp };
+    return this.record(kind, 'ADDED', { ...structuredClone(obj), metadata }, undefined);
   }
 
   /** Changes a stored object through `change` (which gets a copy) and records MODIFIED. */
