@@ -1,5 +1,6 @@
 import test from 'ava';
-import { ItemSet } from '../../src/desired/index.js';
+import { desiredState, ItemSet } from '../../src/desired/index.js';
+import { goldenInputs, modeConfig } from '../desired/scenario.js';
 import { apply, planVpp, tapHostsFrom } from '../../src/vpp/apply/index.js';
 import { VppRetvalError } from '../../src/vpp/bridge/errors.js';
 import { retrieve } from '../../src/vpp/retrieve/retrieve.js';
@@ -68,5 +69,18 @@ test('an op this layer cannot realise fails the transaction with a worded error 
   if (r.ok) return;
   t.regex(r.error.message, /failed to create config\/linux\/l3\/v2\/route\/.*: Linux items are applied by the Linux layer/);
   t.is(r.outcomes.filter((o) => o.status === 'reverted').length, tx.length);
+  t.deepEqual(sim.dump(), before);
+});
+
+test('a physical NIC VPP does not have fails the node transaction by name and leaves a fresh VPP untouched', async (t) => {
+  const { sim, client } = await rig(t);
+  const before = sim.dump();
+  const config = modeConfig('tap', true);
+  const desired = desiredState(config, { ...goldenInputs, pods: [] });
+  const r = await apply(client, planVpp(desired, new ItemSet(), linuxOf(desired)).ops, new NameIndex(), { tapHost: tapHostsFrom(desired) });
+  t.false(r.ok);
+  if (r.ok) return;
+  t.is(r.error.message, 'failed to resolve interface GigabitEthernet0/8/0: VPP has no interface with this tag or name');
+  t.true(r.outcomes.some((o) => o.status === 'reverted'));
   t.deepEqual(sim.dump(), before);
 });
