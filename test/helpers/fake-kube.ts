@@ -53,7 +53,7 @@ export class FakeKube {
   private readonly watches = new Set<OpenWatch>();
   private rv = 100;
   private compactedAt = 0;
-  private failures: { count: number; code: number; kind: FakeKind | undefined } = { count: 0, code: 500, kind: undefined };
+  private failures: { count: number; code: number; kind?: FakeKind | undefined; watch?: boolean | undefined } = { count: 0, code: 500 };
   private readonly server: Server;
   private port = 0;
 
@@ -157,9 +157,9 @@ export class FakeKube {
     this.watches.clear();
   }
 
-  /** The next `count` requests (of `kind`, or any) fail with HTTP `code` and a Status body. */
-  failNext(count: number, code = 500, kind?: FakeKind): void {
-    this.failures = { count, code, kind };
+  /** The next `count` requests (of `kind` and only watches or lists, if given) fail with HTTP `code`. */
+  failNext(count: number, code = 500, only: { kind?: FakeKind; watch?: boolean } = {}): void {
+    this.failures = { count, code, ...only };
   }
 
   /** Drops every connection and stops listening; the state survives, as etcd would keep it. */
@@ -220,7 +220,8 @@ export class FakeKube {
     if (route === undefined) return status(res, 404, 'NotFound', `the server could not find the requested resource (${url.pathname})`);
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     this.requests.push({ path: url.pathname, query: Object.fromEntries(url.searchParams), watch });
-    if (this.failures.count > 0 && (this.failures.kind === undefined || this.failures.kind === route.kind)) {
+    const f = this.failures;
+    if (f.count > 0 && (f.kind === undefined || f.kind === route.kind) && (f.watch === undefined || f.watch === watch)) {
       this.failures.count -= 1;
       return status(res, this.failures.code, 'InternalError', 'injected failure');
     }

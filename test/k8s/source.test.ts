@@ -163,7 +163,7 @@ test('when the API server stops and comes back the informers restart and no stal
 test('a failing list is retried with doubling delays until it succeeds', async (t) => {
   const fake = await fakeFor(t);
   fake.addPod(podJson({ name: 'web', nodeName: 'node-a', ip: '10.1.1.2' }));
-  fake.failNext(3, 500, 'pods');
+  fake.failNext(3, 500, { kind: 'pods' });
   const rig = attach(t, fake);
 
   await rig.source.synced();
@@ -174,9 +174,22 @@ test('a failing list is retried with doubling delays until it succeeds', async (
   t.is(rig.source.restarts(), 3);
 });
 
+test('a watch that fails after every good list still backs off instead of relisting in a tight loop', async (t) => {
+  const fake = await fakeFor(t);
+  fake.addPod(podJson({ name: 'web', nodeName: 'node-a', ip: '10.1.1.2' }));
+  fake.failNext(4, 500, { kind: 'pods', watch: true });
+  const rig = attach(t, fake);
+  await rig.source.synced();
+  await until(() => rig.errors.length === 4 && fake.openWatches === 2, 'four failed watches, then a good one');
+
+  t.deepEqual(rig.errors.map((e) => e.retryInMs), [20, 40, 80, 160]);
+  t.is(fake.requestsOf('pods', false).length, 5);
+  t.deepEqual(rig.events, ['pod.added default/web']);
+});
+
 test('stopping before the first lists rejects synced and leaves no watch open', async (t) => {
   const fake = await fakeFor(t);
-  fake.failNext(1_000, 503, 'pods');
+  fake.failNext(1_000, 503, { kind: 'pods' });
   const rig = attach(t, fake);
   await until(() => rig.errors.length >= 1, 'a failed list');
 

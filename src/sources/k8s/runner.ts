@@ -74,6 +74,7 @@ export class InformerRunner<T extends KubernetesObject> {
   private stopped = false;
   private consecutiveFailures = 0;
   private restartCount = 0;
+  private launchedAt = 0;
 
   constructor(private readonly spec: RunnerSpec<T>) {}
 
@@ -98,13 +99,13 @@ export class InformerRunner<T extends KubernetesObject> {
 
   private launch(): void {
     const gen = ++this.generation;
+    this.launchedAt = Date.now();
     const current = () => gen === this.generation && !this.stopped;
     const { spec } = this;
     const informer = makeInformer<T>(spec.kubeConfig, spec.watchPath, async () => {
       const list = await spec.list();
       if (!current()) throw new SupersededError();
       spec.listed(list.items);
-      this.consecutiveFailures = 0;
       return list;
     });
     informer.on('add', (obj) => { if (current()) spec.changed(obj); });
@@ -124,6 +125,9 @@ export class InformerRunner<T extends KubernetesObject> {
     this.generation += 1;
     void this.informer?.stop();
     const { initialMs, maxMs } = this.spec.backoff;
+    // Only a run that lasted longer than the longest delay counts as recovered: a good list
+    // followed by a failing watch must not restart the delays from the shortest.
+    if (Date.now() - this.launchedAt > maxMs) this.consecutiveFailures = 0;
     const delay = Math.min(maxMs, initialMs * 2 ** Math.min(this.consecutiveFailures, 30));
     this.consecutiveFailures += 1;
     this.spec.failed(new KubeWatchError(this.spec.what, err), delay);
