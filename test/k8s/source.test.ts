@@ -220,3 +220,21 @@ test('a handler that throws is reported and the source keeps delivering', async 
   t.deepEqual(seen, ['bad', 'good']);
   t.deepEqual(errors, ['failed to handle pod.added: boom']);
 });
+
+test('a pod recreated under the same name during an outage is told as deleted then added', async (t) => {
+  const fake = await fakeFor(t);
+  fake.addPod(podJson({ name: 'web', nodeName: 'node-a', ip: '10.1.1.2', uid: 'first' }));
+  const rig = attach(t, fake);
+  await rig.source.synced();
+  await until(() => fake.openWatches === 2, 'both watches');
+
+  await fake.stop();
+  fake.deletePod('default', 'web');
+  fake.addPod(podJson({ name: 'web', nodeName: 'node-a', ip: '10.1.1.5', uid: 'second' }));
+  fake.compact();
+  await fake.start();
+  await until(() => rig.source.pods()[0]?.uid === 'second', 'the new incarnation');
+
+  t.deepEqual(podEvents(rig.events), ['pod.added default/web', 'pod.deleted default/web', 'pod.added default/web']);
+  t.deepEqual(rig.source.livePods(), [{ pod: { namespace: 'default', name: 'web' }, ip: '10.1.1.5' }]);
+});
