@@ -66,6 +66,8 @@ export interface PeerAddressing {
   readonly podSubnet: string;
   /** IPAM.HostInterconnectSubnetOtherNode(id). */
   readonly hostSubnet: string;
+  /** True when no Kubernetes source runs: management IPs cannot be known (see QUIRKS.md). */
+  readonly mgmtIPsUnknown?: boolean;
 }
 
 /** One local pod with its allocated IP. */

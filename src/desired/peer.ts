@@ -13,10 +13,11 @@ import { VXLAN_BD, VXLAN_BVI, VXLAN_SPLIT_HORIZON_GROUP, VXLAN_VNI, vxlanBviMac,
 
 /**
  * Whether a peer gets connectivity: it must have a VPP IP and a management IP, and a real
- * node ID (ID 0 entries are node-sync leftovers; v3.1.0 let them through, §15.1).
+ * node ID (ID 0 entries are node-sync leftovers; v3.1.0 let them through, §15.1). Without a
+ * Kubernetes source management IPs are unknowable, so the VPP IP alone suffices there.
  */
 export function peerHasIP(p: PeerAddressing): boolean {
-  return p.nodeId > 0 && p.nodeIPs.length > 0 && p.mgmtIPs.length > 0;
+  return p.nodeId > 0 && p.nodeIPs.length > 0 && (p.mgmtIPs.length > 0 || p.mgmtIPsUnknown === true);
 }
 
 /** Peer's first VPP IP, the tunnel destination and no-overlay next hop. */

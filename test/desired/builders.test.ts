@@ -76,6 +76,14 @@ for (const c of peerCases) {
   });
 }
 
+test('without a Kubernetes source a peer with a VPP IP is connected: tunnel and routes, no management-IP routes', (t) => {
+  const items = peerItems(deploymentConfig(), node1, { ...peer(2), mgmtIPs: [], mgmtIPsUnknown: true });
+  const keys = items.map((i) => i.key);
+  t.true(keys.some((k) => k.includes('vxlan2')), keys.join('\n'));
+  t.true(keys.includes('config/vpp/v2/route/vrf/1/dst/10.1.2.0/24/gw/192.168.30.2'), keys.join('\n'));
+  t.false(keys.some((k) => /dst\/[0-9.]+\/32\/gw\/0\.0\.0\.0/.test(k)), keys.join('\n'));
+});
+
 test('a management IP equal to the next hop gets no pod-VRF route but keeps its inter-VRF route', (t) => {
   const items = peerItems(deploymentConfig(), node1, { ...peer(2), mgmtIPs: ['192.168.30.2'] });
   const keys = items.map((i) => i.key);
