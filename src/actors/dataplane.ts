@@ -73,6 +73,13 @@ export class Dataplane {
     });
   }
 
+  /** Puts a peer's items into the desired state only (before the startup resync). */
+  setPeerDesired(peer: PeerAddressing): Promise<void> {
+    return this.serial(async () => {
+      this.desired.replaceOwner(peerOwner(peer.nodeId), peerItems(this.config, this.local.addressing, peer));
+    });
+  }
+
   /** Removes a pod's items from VPP. */
   removePod(namespace: string, name: string): Promise<TxnReport> {
     return this.change(`unwire pod ${namespace}/${name}`, podOwner(namespace, name), []);

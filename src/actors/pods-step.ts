@@ -16,6 +16,7 @@ import { inspectInto } from './inspect.js';
 import { podDriver, podRef } from './pod-driver.js';
 import { PodRecords } from './pod-records.js';
 import { PodRegistry } from './pods.js';
+import { PeerRegistry, peerAddressing } from './peers.js';
 import type { AgentState } from './steps.js';
 import type { VppHandle } from './vpp-step.js';
 
@@ -24,6 +25,7 @@ export interface PodsHandle {
   dataplane?: Dataplane;
   pods?: PodRegistry;
   history?: History;
+  peers?: PeerRegistry;
   /** Resolves when the startup resync finished (rejects when the supervisor gives up). */
   ready?: Promise<void>;
 }
@@ -50,6 +52,17 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
         log.error({ podKey, reason }, 'pod actor keeps failing'),
       );
       Object.assign(out, { dataplane, pods, history });
+
+      // peers known from the node-ID records: desired before the first resync, so it keeps their tunnels
+      const nodeSync = need(state.nodeSync, 'node sync');
+      const ipamAddressing = need(state.addressing, 'addressing');
+      // management IPs come only from Kubernetes, which this agent does not watch (yet)
+      const mgmtIPsUnknown = true;
+      for (const rec of await nodeSync.listNodes()) {
+        if (rec.name === config.nodeName) continue;
+        const a = peerAddressing(ipamAddressing, rec, mgmtIPsUnknown);
+        if (a) await dataplane.setPeerDesired(a);
+      }
 
       // pods wired before a restart: put back into the desired state before the first resync
       const known = await records.list((m) => log.warn(m));
@@ -100,6 +113,13 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       for (const source of ['store', 'nodeId', 'vpp'] as const) supervisor.send({ type: 'source.ready', source });
       await out.ready;
       for (const r of known) pods.adopt(r.podKey, r.container, r.wiring);
+      const peers = new PeerRegistry(dataplane, ipamAddressing, history, mgmtIPsUnknown);
+      out.peers = peers;
+      const watch = await nodeSync.watchPeers((ev) => (ev.type === 'node.removed' ? peers.remove(ev.node.name) : peers.upsert(ev.node)));
+      ctx.onStop(async () => {
+        await watch.close();
+        peers.stop();
+      });
 
       const cni = await startCniServer({ socketPath: config.cni.socket, handler: podCniHandler(pods, { mtu: config.mtuSize, netns: opts.netns, ready: () => ready }) });
       ctx.onStop(() => cni.close());
@@ -112,7 +132,7 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       http.route('GET', '/ipnet/v1/vpp', async () => ({ status: 200, body: vppBody(await dataplane.dump(), dataplane.desired) }));
       http.route('GET', '/ipnet/v1/actors', () => ({
         status: 200,
-        body: { supervisor: { state: supervisor.getSnapshot().value, resyncCount: supervisor.getSnapshot().context.resyncCount }, vppWrites: dataplane.writes, pods: pods.list() },
+        body: { supervisor: { state: supervisor.getSnapshot().value, resyncCount: supervisor.getSnapshot().context.resyncCount }, vppWrites: dataplane.writes, pods: pods.list(), nodes: peers.list() },
       }));
       http.route('GET', '/controller/event-history', (url) => {
         const q = parseHistoryQuery(url.searchParams);
