@@ -1,45 +1,8 @@
 /**
- * The VNET_API_ERROR codes a 24.02 VPP returns from the handlers the simulator reproduces
- * (vpp-api.md §1.8), named so the feature code reads like the spec.
+ * The simulator answers with the codec's retval table (one source for the numbers the agent
+ * compares against), under the short name the feature code reads like the spec with.
  */
-export const RV = {
-  OK: 0,
-  UNSPECIFIED: -1,
-  INVALID_SW_IF_INDEX: -2,
-  NO_SUCH_FIB: -3,
-  NO_SUCH_ENTRY: -6,
-  INVALID_VALUE: -7,
-  UNIMPLEMENTED: -9,
-  INVALID_SW_IF_INDEX_2: -10,
-  SYSCALL_ERROR_1: -11,
-  SYSCALL_ERROR_2: -12,
-  FEATURE_DISABLED: -30,
-  INVALID_REGISTRATION: -31,
-  NO_PATHS_IN_ROUTE: -52,
-  NO_MATCHING_INTERFACE: -54,
-  ADDRESS_NOT_FOUND_FOR_INTERFACE: -60,
-  INVALID_INTERFACE: -71,
-  UNEXPECTED_INTF_STATE: -74,
-  TUNNEL_EXIST: -75,
-  INVALID_DECAP_NEXT: -76,
-  IF_ALREADY_EXISTS: -79,
-  SAME_SRC_DST: -82,
-  ADDRESS_IN_USE: -105,
-  ADDRESS_FOUND_FOR_INTERFACE: -114,
-  BD_ALREADY_EXISTS: -119,
-  BD_IN_USE: -120,
-  BD_NOT_MODIFIABLE: -121,
-  BD_ID_EXCEED_MAX: -122,
-  UNSUPPORTED: -126,
-  INIT_FAILED: -144,
-  NETLINK_ERROR: -145,
-  INSTANCE_IN_USE: -147,
-  NON_ETHERNET: -151,
-  BD_ALREADY_HAS_BVI: -152,
-  LIMIT_EXCEEDED: -162,
-  EAGAIN: -165,
-  INVALID_PREFIX_LENGTH: -171,
-} as const;
+export { Retval as RV } from '../binapi/retval.js';
 
 /** The "none" value of u32 fields (`~0`). */
-export const NONE = 0xffffffff;
+export { NONE_U32 as NONE } from '../binapi/types.js';
