@@ -75,6 +75,8 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
             resync: fromPromise<void, { kind: ResyncKind; resyncCount: number }>(async ({ input }) => {
               pods.broadcast('resync.begin');
               try {
+                // after a VPP restart the client is still re-handshaking: calls now would fail at once
+                await client.ready(config.vppBridge.requestTimeoutMs);
                 const r = await dataplane.resync(`${input.kind} resync`, { afterRestart: input.kind === 'runtime' && restarted });
                 restarted = false;
                 log.info({ kind: input.kind, ops: r.ops, ms: Math.round(r.ms) }, 'resync done');

@@ -27,7 +27,7 @@ const env = (command: string, cid: string, netns: string, pod: string) => ({
 const conf = (socket: string) => JSON.stringify({ cniVersion: '1.1.0', name: 'k8s-pod-network', type: 'ipnet-cni', agentSocket: socket });
 const json = async (url: string) => (await fetch(url)).json() as Promise<Record<string, unknown>>;
 
-test.serial('pods get wired through the real plugin, survive an agent restart with zero VPP writes, and leave nothing after DEL or a failed ADD', async (t) => {
+test.serial('pods get wired through the real plugin, pass CHECK, come back within 1 s of a VPP restart, survive an agent restart with zero VPP writes, and leave nothing after DEL or a failed ADD', async (t) => {
   const plugin = await ensurePlugin();
   const sim = new VppSimulator({ host: podTapsOnly() });
   t.teardown(() => sim.close());
@@ -73,6 +73,37 @@ test.serial('pods get wired through the real plugin, survive an agent restart wi
   const ok = underlay.trace(sim, { src: ipA, dst: ipB });
   t.true(ok.delivered, JSON.stringify(ok));
 
+  // CHECK through the agent: passes, then fails with a clear message once the address is gone
+  const check = await runPlugin(plugin, env('CHECK', cidA, nsA.path, 'pod-a'), conf(socket));
+  t.is(check.exitCode, 0, check.stdout);
+  await ipJson('-n', nsA.name, 'addr', 'show').then(() => undefined);
+  const { execFile } = await import('node:child_process');
+  const ipDel = (...args: string[]) => new Promise<void>((res, rej) => execFile('ip', args, (e) => (e ? rej(e) : res())));
+  await ipDel('-n', nsA.name, 'addr', 'del', `${ipA}/32`, 'dev', 'eth0');
+  const bad = await runPlugin(plugin, env('CHECK', cidA, nsA.path, 'pod-a'), conf(socket));
+  t.is(bad.exitCode, 1);
+  t.is((bad.json as { code: number }).code, 103);
+  t.regex(String((bad.json as { msg: string }).msg), new RegExp(`address ${ipA.replaceAll('.', '\\.')}/32 is missing on eth0`));
+  await ipDel('-n', nsA.name, 'addr', 'add', `${ipA}/32`, 'dev', 'eth0');
+
+  // VPP restarts (all state lost, new PID): the agent reconnects and puts every pod back within 1 s
+  const podRoute = `${ipA}/32`;
+  const restartedAt = Date.now();
+  sim.restart();
+  let back = -1;
+  while (Date.now() - restartedAt < 5000) {
+    const d = JSON.stringify(sim.dump());
+    if (d.includes(podRoute) && d.includes(`${ipB}/32`)) {
+      back = Date.now() - restartedAt;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  if (back < 0) t.log(agent.output().split('\n').slice(-15).join('\n'), JSON.stringify(await json(`${agent.base}/controller/event-history?last=8`)));
+  t.log(`pods back in VPP ${back} ms after its restart`);
+  t.true(back >= 0 && back < 1000, `pods back after ${back} ms`);
+  t.true(underlay.trace(sim, { src: ipA, dst: ipB }).delivered);
+
   // agent restart with pods present: nothing to write
   await agent.stop();
   agent = await startAgentProcess(agentYaml(bridge.endpoint), agent.dir);
@@ -102,4 +133,11 @@ test.serial('pods get wired through the real plugin, survive an agent restart wi
   t.deepEqual(alloc.map((p) => p.MainIP), [ipA]);
   const delAgain = await runPlugin(plugin, env('DEL', cidB, nsB.path, 'pod-b'), conf(socket));
   t.is(delAgain.exitCode, 0);
+
+  // DEL after the runtime removed the netns: still succeeds, and the pod is gone from VPP and IPAM
+  await ipDel('netns', 'del', nsA.name);
+  const delGone = await runPlugin(plugin, env('DEL', cidA, nsA.path, 'pod-a'), conf(socket));
+  t.is(delGone.exitCode, 0, delGone.stdout);
+  t.false(JSON.stringify(sim.dump()).includes(`${ipA}/32`));
+  t.deepEqual(await json(`${agent.base}/contiv/v1/ipam/allocations`), { Pods: null });
 });
