@@ -97,6 +97,22 @@ test('failCall makes exactly the k-th call fail with the given retval and leaves
   t.like(sim.callLog.at(-1)?.args, { sw_if_index: 1, flags: 1 });
 });
 
+test('onCall sees each handled request before its reply, and dropping the client there leaves the rest of its batch unhandled', async (t) => {
+  const sim = newSim();
+  const c = await FrameClient.open(sim);
+  const seen: string[] = [];
+  sim.onCall = (r) => {
+    seen.push(`${r.name} ${r.retval}`);
+    sim.dropConnection(r.conn);
+  };
+  const lo = (context: number) => c.frame('create_loopback', { mac_address: mac('00:00:00:00:00:00') }, context);
+  c.send(lo(1), lo(2));
+  t.deepEqual(seen, ['create_loopback 0']);
+  t.is(c.closeReason?.kind, 'dropped');
+  t.is(sim.stats.unknownClient, 1, 'the second frame came from a client VPP no longer knows');
+  t.is([...sim.state.interfaces.values()].filter((i) => i.devType === 'Loopback').length, 1, 'only the first loopback exists');
+});
+
 test('restart loses all state, changes the pid and the ids, and closes sessions with "restart"', async (t) => {
   const sim = newSim();
   const c = await FrameClient.open(sim);

@@ -61,6 +61,8 @@ export class VppSimulator implements VppBackend, ConnectionHost {
   readonly stats: SimStats = { handled: 0, malformed: 0, unknownClient: 0, unhandled: 0, internal: 0, silenced: 0 };
   /** The last internal failure, for diagnostics. */
   lastError: string | undefined;
+  /** Called after each handled request is logged, before its reply leaves (fault injection: crash a client right after call k). Must not throw. */
+  onCall: ((record: CallRecord) => void) | undefined;
   private readonly rng: () => number;
   private readonly host: SimHostView;
   private simState: SimState;
@@ -262,7 +264,9 @@ export class VppSimulator implements VppBackend, ConnectionHost {
   }
 
   private record(conn: number, name: string, m: Msg, retval: number | undefined, injected: boolean): void {
-    this.callLog.push({ seq: ++this.callSeq, conn, name, args: summarize(m), retval, injected });
+    const rec = { seq: ++this.callSeq, conn, name, args: summarize(m), retval, injected };
+    this.callLog.push(rec);
+    this.onCall?.(rec);
     // trim in chunks so the log stays bounded without shifting the array on every call
     if (this.callLog.length > this.callLogLimit * 1.1) this.callLog.splice(0, this.callLog.length - this.callLogLimit);
   }
