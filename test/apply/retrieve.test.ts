@@ -1,9 +1,9 @@
 import test from 'ava';
 import { ItemSet, vppInterfaceKey, vppRouteKey, vppVrfTableKey } from '../../src/desired/index.js';
-import { planVpp } from '../../src/vpp/apply/index.js';
+import { apply, planVpp, tapHostsFrom } from '../../src/vpp/apply/index.js';
 import { addDelAddress, createLoopback, routeAddDel, setAdminUp, setTag, NONE } from '../../src/vpp/api/index.js';
 import { addressPrefixes, retrieve, vppBody } from '../../src/vpp/retrieve/index.js';
-import { applyAll, NameIndex, rig, scenario } from './harness.js';
+import { applyAll, linuxOf, NameIndex, podA, podB, rig, scenario } from './harness.js';
 
 test('a fresh VPP holds nothing of ipnet: only table 0, marked as not ours, and a plan to an empty set deletes nothing', async (t) => {
   const { client } = await rig(t);
@@ -57,3 +57,17 @@ for (const [cidr, want] of prefixCases) {
     t.deepEqual(addressPrefixes(cidr), want);
   });
 }
+
+test('a pod route twinning its neighbour adjacency on a leftover pod TAP is reported, so the resync leaves no route behind the deleted TAP', async (t) => {
+  const { sim, client } = await rig(t);
+  t.true((await applyAll(client, scenario('tap').desired, new ItemSet(), new NameIndex())).ok);
+  // pod B's wiring is in VPP but no longer desired (an agent that crashed before recording it)
+  const desired = scenario('tap', [podA]).desired;
+  const found = await retrieve(client, { correlate: desired });
+  const podRoute = [...found.items].find((i) => i.kind === 'vpp-route' && i.value.dst_network === `${podB.ip}/32`);
+  t.truthy(podRoute, 'the pod route is reported');
+  t.true((await apply(client, planVpp(desired, found.items, linuxOf(desired)).ops, found.index, { actual: found.items, tapHost: tapHostsFrom(desired) })).ok);
+  const fibs = JSON.stringify(sim.dump().tables);
+  t.false(fibs.includes(`"${podB.ip}/32"`), 'no route to pod B is left in any table');
+  t.true(fibs.includes(`"${podA.ip}/32"`), 'pod A keeps its route');
+});

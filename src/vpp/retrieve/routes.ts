@@ -5,8 +5,9 @@
  * broadcast, /31 peer) in the interface's VRF while it is up, local (receive) paths, and the
  * /32 adjacency of each neighbour. An API route identical to a neighbour's adjacency cannot
  * be told apart from it; it is reported only when the desired set has that key (forwarding
- * is the same either way). Everything else in an IPv4 table is an ipnet route; a route out of
- * an untagged interface is not ipnet's and is not reported.
+ * is the same either way) or when its interface is an ipnet leftover. Everything else in an
+ * IPv4 table is an ipnet route; a route out of an untagged interface is not ipnet's and is
+ * not reported.
  */
 import { NONE, type VppChannel } from '../api/channel.js';
 import { dumpRoutes, dumpTables, PATH, type Route, type RoutePath } from '../api/ip.js';
@@ -14,7 +15,8 @@ import type { NameIndex } from '../api/names.js';
 import type { Neighbor } from '../api/neighbors.js';
 import { item, vppRoute } from '../../desired/items.js';
 import type { ItemSet } from '../../desired/itemset.js';
-import { ipOf, lenOf, networkOf, vppRouteKey, vppVrfTableKey } from '../../desired/keys.js';
+import { ipOf, lenOf, networkOf, vppInterfaceKey, vppRouteKey, vppVrfTableKey } from '../../desired/keys.js';
+import { isIpnetInterfaceName } from '../../desired/naming.js';
 import { NODE_OWNER, type Item, type VppRouteValue } from '../../desired/model.js';
 import { compact } from '../../desired/items.js';
 import { adopt } from './adopt.js';
@@ -70,6 +72,17 @@ function valueOf(r: Route, p: RoutePath, index: NameIndex): VppRouteValue | unde
   return { vrf_id: r.table, dst_network: r.prefix, next_hop_addr: p.nextHop, outgoing_interface: name };
 }
 
+/**
+ * Whether a route goes out of an ipnet interface nothing desires (left by a crash mid-ADD).
+ * Its twin of a neighbour's adjacency is reported then: the resync deletes it before the
+ * interface, because VPP keeps routes through a deleted interface and a later interface
+ * reusing the index would inherit them. Deleting a route that was only the adjacency is a no-op.
+ */
+function leftover(v: VppRouteValue, correlate: ItemSet | undefined): boolean {
+  const name = v.outgoing_interface;
+  return correlate !== undefined && name !== undefined && isIpnetInterfaceName(name) && !correlate.has(vppInterfaceKey(name));
+}
+
 /** Reads every IPv4 table and its routes. */
 export async function retrieveRoutes(
   ch: VppChannel, index: NameIndex, views: ReadonlyMap<number, InterfaceView>, neighbors: readonly Neighbor[], correlate: ItemSet | undefined,
@@ -94,7 +107,7 @@ export async function retrieveRoutes(
         const v = valueOf(r, p, index);
         if (v === undefined) continue;
         const key = vppRouteKey(v.vrf_id, v.dst_network, v.next_hop_addr);
-        if (adjacency.has(`${r.prefix}|${p.swIfIndex}|${p.nextHop}`) && correlate?.has(key) !== true) continue;
+        if (adjacency.has(`${r.prefix}|${p.swIfIndex}|${p.nextHop}`) && correlate?.has(key) !== true && !leftover(v, correlate)) continue;
         const want = correlate?.get(key);
         const dst = want?.kind === 'vpp-route' && networkOf(want.value.dst_network) === r.prefix ? want.value.dst_network : v.dst_network;
         out.push(adopt(vppRoute({ ...v, dst_network: dst }, NODE_OWNER), correlate));
