@@ -66,8 +66,10 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
       );
     }
     await step('remove VPP items', () => dataplane.removePod(pod.namespace, pod.name));
-    await step('release IP', () => ipam.release(pod));
+    // the record goes before the IP: a crash in between leaves an allocation without a record,
+    // which the start-up reconcile releases; the other order would re-adopt a pod on a free IP
     await step('forget pod record', () => deps.records.delete(input.podKey));
+    await step('release IP', () => ipam.release(pod));
     if (errors.length) throw new Error(errors.join('; '));
   };
 

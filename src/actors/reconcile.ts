@@ -1,0 +1,29 @@
+/**
+ * Start-up repair of what a crashed agent left between IPAM and the pod records. A pod's IP
+ * is persisted first and its record last (and on removal the record goes before the IP), so
+ * an allocation without a record belongs to an ADD that never answered (its retry allocates
+ * again) or to a DEL already past the record. Those allocations are released here.
+ */
+import { podKey, type PodAllocation } from '../ipam/index.js';
+import type { PersistentIpam } from '../ipamstore/persistent.js';
+import type { PodRecord } from './pod-records.js';
+
+/** Where the released allocations are reported (the agent's logger fits). */
+export interface ReconcileLog {
+  warn(fields: object, msg: string): void;
+}
+
+/**
+ * Releases every IPAM allocation of a pod that has no pod record; returns what was released.
+ * Only sound before the CNI socket opens: at run time an ADD in flight holds an IP before its
+ * record is written.
+ */
+export async function reconcileAllocations(ipam: PersistentIpam, records: readonly PodRecord[], log: ReconcileLog): Promise<PodAllocation[]> {
+  const recorded = new Set(records.map((r) => r.podKey));
+  const orphans = ipam.list().filter((a) => !recorded.has(podKey(a.pod)));
+  for (const a of orphans) {
+    await ipam.release(a.pod);
+    log.warn({ podKey: podKey(a.pod), ip: a.ip }, 'released the IP of a pod whose wiring never completed (agent stopped mid-ADD or mid-DEL)');
+  }
+  return orphans;
+}
