@@ -16,7 +16,7 @@ import { inspectInto } from './inspect.js';
 /** A peer's addressing from its record; undefined when IPAM cannot address its ID. */
 export function peerAddressing(addressing: NodeAddressing, rec: PeerInfo, mgmtIPsUnknown: boolean): PeerAddressing | undefined {
   try {
-    return { ...peerAddressingFromIpam(addressing, { id: rec.id, name: rec.name, vppIPs: rec.vppIPs, mgmtIPs: [] }), mgmtIPsUnknown };
+    return { ...peerAddressingFromIpam(addressing, { id: rec.id, name: rec.name, vppIPs: rec.vppIPs, mgmtIPs: rec.mgmtIPs ?? [] }), mgmtIPsUnknown };
   } catch {
     return undefined; // spec §8: a node whose addresses cannot be computed is skipped
   }
@@ -25,6 +25,7 @@ export function peerAddressing(addressing: NodeAddressing, rec: PeerInfo, mgmtIP
 /** The peer actors. */
 export class PeerRegistry {
   private readonly actors = new Map<string, Actor<typeof nodeMachine>>();
+  private readonly records = new Map<string, NodeRecord>();
   private readonly machine;
 
   constructor(
@@ -32,6 +33,8 @@ export class PeerRegistry {
     private readonly addressing: NodeAddressing,
     private readonly history: History,
     private readonly mgmtIPsUnknown: boolean,
+    /** Management IPs of a node by name (from Kubernetes); empty without a Kubernetes source. */
+    private readonly mgmtIPsOf: (name: string) => readonly string[] = () => [],
   ) {
     const address = (peer: PeerInfo) => peerAddressing(this.addressing, peer, this.mgmtIPsUnknown);
     this.machine = nodeMachine.provide({
@@ -50,7 +53,8 @@ export class PeerRegistry {
 
   /** A record appeared or changed. */
   upsert(rec: NodeRecord): void {
-    const peer: PeerInfo = { id: rec.id, name: rec.name, vppIPs: rec.vppIPs };
+    this.records.set(rec.name, rec);
+    const peer: PeerInfo = { id: rec.id, name: rec.name, vppIPs: rec.vppIPs, mgmtIPs: this.mgmtIPsOf(rec.name) };
     const existing = this.actors.get(rec.name);
     if (existing && existing.getSnapshot().status === 'active') {
       existing.send({ type: 'node.updated', peer });
@@ -70,8 +74,15 @@ export class PeerRegistry {
     actor.start();
   }
 
+  /** A node's management IPs changed in Kubernetes: its routes follow. */
+  mgmtChanged(name: string): void {
+    const rec = this.records.get(name);
+    if (rec) this.upsert(rec);
+  }
+
   /** A record was removed. */
   remove(name: string): void {
+    this.records.delete(name);
     this.actors.get(name)?.send({ type: 'node.removed' });
   }
 

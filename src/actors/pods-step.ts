@@ -56,11 +56,13 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       // peers known from the node-ID records: desired before the first resync, so it keeps their tunnels
       const nodeSync = need(state.nodeSync, 'node sync');
       const ipamAddressing = need(state.addressing, 'addressing');
-      // management IPs come only from Kubernetes, which this agent does not watch (yet)
-      const mgmtIPsUnknown = true;
+      // management IPs come only from Kubernetes: without its source peers connect on VPP IPs alone
+      const kube = state.kube;
+      const mgmtIPsUnknown = kube === undefined;
+      const mgmtIPsOf = (name: string) => kube?.nodes().find((n) => n.name === name)?.mgmtIPs ?? [];
       for (const rec of await nodeSync.listNodes()) {
         if (rec.name === config.nodeName) continue;
-        const a = peerAddressing(ipamAddressing, rec, mgmtIPsUnknown);
+        const a = peerAddressing(ipamAddressing, { ...rec, mgmtIPs: mgmtIPsOf(rec.name) }, mgmtIPsUnknown);
         if (a) await dataplane.setPeerDesired(a);
       }
 
@@ -89,7 +91,7 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
         }),
         {
           input: {
-            requiredSources: ['store', 'nodeId', 'vpp'],
+            requiredSources: kube ? ['store', 'nodeId', 'vpp', 'kubernetes'] : ['store', 'nodeId', 'vpp'],
             startupDeadlineMs: config.controller.startupResyncDeadlineMs,
             healingDelayMs: config.controller.delayAfterErrorHealingMs,
             maxHealingAttempts: 10,
@@ -112,11 +114,14 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       });
       supervisor.start();
       ctx.onStop(async () => supervisor.send({ type: 'shutdown' }));
-      for (const source of ['store', 'nodeId', 'vpp'] as const) supervisor.send({ type: 'source.ready', source });
+      for (const source of ['store', 'nodeId', 'vpp', ...(kube ? (['kubernetes'] as const) : [])] as const) supervisor.send({ type: 'source.ready', source });
       await out.ready;
       for (const r of known) pods.adopt(r.podKey, r.container, r.wiring);
-      const peers = new PeerRegistry(dataplane, ipamAddressing, history, mgmtIPsUnknown);
+      const peers = new PeerRegistry(dataplane, ipamAddressing, history, mgmtIPsUnknown, mgmtIPsOf);
       out.peers = peers;
+      state.kubeListeners?.add((e) => {
+        if (e.type.startsWith('k8snode.')) peers.mgmtChanged((e as { node: { name: string } }).node.name);
+      });
       const watch = await nodeSync.watchPeers((ev) => (ev.type === 'node.removed' ? peers.remove(ev.node.name) : peers.upsert(ev.node)));
       ctx.onStop(async () => {
         await watch.close();

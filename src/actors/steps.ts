@@ -9,6 +9,7 @@ import { PersistentIpam } from '../ipamstore/persistent.js';
 import { NodeSync } from '../nodesync/nodesync.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
+import { kubeSourceOptions, startKubeSource, type KubeEvent, type KubeSource } from '../sources/k8s/index.js';
 import type { StartupContext, StartupStep } from './agent.js';
 
 /** What the steps hand to one another (and to tests through `AgentState`). */
@@ -19,6 +20,10 @@ export interface AgentState {
   addressing?: NodeAddressing;
   nodeIP?: string;
   ipam?: PersistentIpam;
+  /** Present when the Kubernetes source is enabled and synced. */
+  kube?: KubeSource;
+  /** Listeners of Kubernetes events registered by later steps. */
+  kubeListeners?: Set<(e: KubeEvent) => void>;
 }
 
 /** Builds the start-up steps sharing one `AgentState`. */
@@ -52,7 +57,8 @@ export function coreSteps(state: AgentState): StartupStep[] {
         state.addressing = addressing;
         state.nodeIP = thisNode?.mainVPPInterface?.ip ?? nodeIPFromIpam(addressing, nodeId);
         // without a Kubernetes source there is no list of live pods: keep every persisted allocation
-        state.ipam = await PersistentIpam.open(need(state.store, 'store'), ctx.config.nodeName, addressing, undefined);
+        const livePods = await startKube(ctx, state);
+        state.ipam = await PersistentIpam.open(need(state.store, 'store'), ctx.config.nodeName, addressing, livePods);
         const { released, adopted } = state.ipam.opened;
         ctx.log.info({ released: released.length, adopted: adopted.length, ...state.ipam.stats() }, 'IPAM restored');
         if (state.nodeIP) await need(state.nodeSync, 'node sync').publishNodeIPs([state.nodeIP]);
@@ -68,6 +74,29 @@ export function coreSteps(state: AgentState): StartupStep[] {
       },
     },
   ];
+}
+
+/** Starts the Kubernetes source when enabled and waits for its first lists (bounded by the startup deadline). */
+async function startKube(ctx: StartupContext, state: AgentState) {
+  const opts = kubeSourceOptions(ctx.config);
+  if (!opts) return undefined;
+  const listeners = new Set<(e: KubeEvent) => void>();
+  state.kubeListeners = listeners;
+  const tell = (e: KubeEvent) => listeners.forEach((l) => l(e));
+  const kube = startKubeSource(opts, {
+    'pod.added': tell, 'pod.updated': tell, 'pod.deleted': tell, 'k8snode.added': tell, 'k8snode.updated': tell, 'k8snode.deleted': tell,
+    error: (err, retryInMs) => ctx.log.warn({ err: err.message, retryInMs }, 'Kubernetes source error'),
+  });
+  ctx.onStop(() => kube.stop());
+  const deadline = ctx.config.controller.startupResyncDeadlineMs;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    kube.synced(),
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`Kubernetes pods and nodes not listed within ${deadline} ms`)), deadline))),
+  ]).finally(() => clearTimeout(timer));
+  state.kube = kube;
+  ctx.log.info({ pods: kube.livePods().length, nodes: kube.nodes().length }, 'Kubernetes source synced');
+  return kube.livePods();
 }
 
 function nodeIPFromIpam(addressing: NodeAddressing, nodeId: number): string | undefined {

@@ -10,6 +10,8 @@ export interface PeerInfo {
   readonly id: number;
   readonly name: string;
   readonly vppIPs: readonly string[];
+  /** Kubernetes management IPs, when a Kubernetes source runs. */
+  readonly mgmtIPs?: readonly string[];
 }
 
 /** Events a peer actor accepts. */
