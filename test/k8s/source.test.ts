@@ -164,7 +164,8 @@ test('a failing list is retried with doubling delays until it succeeds', async (
   const fake = await fakeFor(t);
   fake.addPod(podJson({ name: 'web', nodeName: 'node-a', ip: '10.1.1.2' }));
   fake.failNext(3, 500, { kind: 'pods' });
-  const rig = attach(t, fake);
+  // a cap far above the delays seen: a slow failing request on a loaded machine must not count as recovery
+  const rig = attach(t, fake, { backoff: { initialMs: 20, maxMs: 5000 } });
 
   await rig.source.synced();
 
@@ -178,7 +179,7 @@ test('a watch that fails after every good list still backs off instead of relist
   const fake = await fakeFor(t);
   fake.addPod(podJson({ name: 'web', nodeName: 'node-a', ip: '10.1.1.2' }));
   fake.failNext(4, 500, { kind: 'pods', watch: true });
-  const rig = attach(t, fake);
+  const rig = attach(t, fake, { backoff: { initialMs: 20, maxMs: 5000 } });
   await rig.source.synced();
   await until(() => rig.errors.length === 4 && fake.openWatches === 2, 'four failed watches, then a good one');
 
