@@ -91,7 +91,7 @@ test.serial('pods get wired through the real plugin, pass CHECK, come back after
   const restartedAt = Date.now();
   sim.restart();
   let back = -1;
-  while (Date.now() - restartedAt < 5000) {
+  while (Date.now() - restartedAt < 10_000) {
     const d = JSON.stringify(sim.dump());
     if (d.includes(podRoute) && d.includes(`${ipB}/32`)) {
       back = Date.now() - restartedAt;
@@ -102,7 +102,7 @@ test.serial('pods get wired through the real plugin, pass CHECK, come back after
   if (back < 0) t.log(agent.output().split('\n').slice(-15).join('\n'), JSON.stringify(await json(`${agent.base}/controller/event-history?last=8`)));
   // how fast is a figure for the bench (target: within 1 s of reconnection); here: that they come back
   t.log(`pods back in VPP ${back} ms after its restart`);
-  t.true(back >= 0, 'pods back in VPP within 5 s of its restart');
+  t.true(back >= 0, 'pods back in VPP within 10 s of its restart');
   t.true(underlay.trace(sim, { src: ipA, dst: ipB }).delivered);
 
   // agent restart with pods present: nothing to write
