@@ -53,23 +53,26 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
     const pod = podRef(input.podKey);
     const c = input.container;
     const errors: string[] = [];
-    const step = async (what: string, fn: () => Promise<unknown>) => {
+    const step = async (what: string, fn: () => Promise<unknown>): Promise<boolean> => {
       try {
         await fn();
+        return true;
       } catch (err) {
         errors.push(`${what}: ${(err as Error).message}`);
+        return false;
       }
     };
+    // the record is the commit point (an ADD writes it last, a DEL removes it first): after a
+    // crash past it the start-up resync and IP reconcile remove the rest, and no IP is ever
+    // freed while a record still names it
+    const forgotten = await step('forget pod record', () => deps.records.delete(input.podKey));
     if (deps.netns) {
       await step('unwire netns', () =>
         unwirePod({ netns: safeNetns(c.netns), ifname: c.ifName, mode, hostIfName: hostVethName(c.containerId), ip: input.wiring?.ip ?? '', gateway }),
       );
     }
     await step('remove VPP items', () => dataplane.removePod(pod.namespace, pod.name));
-    // the record goes before the IP: a crash in between leaves an allocation without a record,
-    // which the start-up reconcile releases; the other order would re-adopt a pod on a free IP
-    await step('forget pod record', () => deps.records.delete(input.podKey));
-    await step('release IP', () => ipam.release(pod));
+    if (forgotten) await step('release IP', () => ipam.release(pod));
     if (errors.length) throw new Error(errors.join('; '));
   };
 
