@@ -134,7 +134,10 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
 
       http.route('GET', '/ipnet/v1/desired', () => {
         const v = dataplane.view();
-        return { status: 200, body: desiredBody(v.desired, v.actual, { pending: v.pending, outcomes: v.outcomes }) };
+        // a wired pod's netns side is applied by src/linux, not through VPP: show it as such
+        const actual = v.actual.clone();
+        for (const it of v.desired) if (!it.kind.startsWith('vpp-') && it.owner.startsWith('pod/') && pods.wiring(it.owner.slice(4))) actual.put(it);
+        return { status: 200, body: desiredBody(v.desired, actual, { pending: v.pending, outcomes: v.outcomes }) };
       });
       http.route('GET', '/ipnet/v1/vpp', async () => ({ status: 200, body: vppBody(await dataplane.dump(), dataplane.desired) }));
       http.route('GET', '/ipnet/v1/actors', () => ({

@@ -67,6 +67,14 @@ test.serial('pods get wired through the real plugin, pass CHECK, come back after
   t.true(dump.includes(`tap-${cidA}`.slice(0, 20)) || dump.includes(cidA.slice(0, 12)), 'the pod TAP is in VPP');
   t.true(dump.includes(`${ipA}/32`), 'the pod route is in VPP');
 
+  // the inspection endpoints: desired items with their state, and what VPP holds under the same keys
+  const desired = (await json(`${agent.base}/ipnet/v1/desired`)) as { items: Record<string, { owner: string; state: string }> };
+  const podAItems = Object.entries(desired.items).filter(([, v]) => v.owner === 'pod/default/pod-a');
+  t.true(podAItems.length >= 5, JSON.stringify(podAItems));
+  t.true(podAItems.every(([, v]) => v.state === 'applied'), JSON.stringify(podAItems));
+  const inVpp = (await json(`${agent.base}/ipnet/v1/vpp`)) as { items: Record<string, unknown> };
+  for (const [key] of podAItems.filter(([k]) => k.startsWith('config/vpp/'))) t.true(key in inVpp.items, `${key} retrieved from VPP`);
+
   // the tracer: pod A → pod B is delivered to B's interface
   const underlay = new Underlay();
   underlay.register(sim, ['192.168.16.1']);
