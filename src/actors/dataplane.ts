@@ -107,14 +107,19 @@ export class Dataplane {
 
   private change(what: string, owner: string, items: readonly Item[]): Promise<TxnReport> {
     return this.serial(async () => {
-      const before = this.desired.clone();
+      // only this owner's items can change: copying the whole set per transaction made every
+      // pod or peer change cost O(all items), quadratic over 1,000 peers
+      const before = [...this.desired.ownedBy(owner)].map((k) => this.desired.get(k) as Item);
       const changed = this.desired.replaceOwner(owner, items);
+      // nothing changed (a peer re-announced at start-up, a repeated ADD): a delta plan over no
+      // keys is empty, so skip planning and applying, which copy whole sets
+      if (changed.length === 0) return { what, ops: 0, calls: [], ms: 0 };
       const p = planVppDelta(changed, this.desired, this.actual, this.linuxItems());
       try {
         return await this.run(what, p, this.actual);
       } catch (err) {
         // the transaction was reverted in VPP: the desired state goes back with it
-        this.desired.replaceOwner(owner, [...before.ownedBy(owner)].map((k) => before.get(k) as Item));
+        this.desired.replaceOwner(owner, before);
         throw err;
       }
     });
