@@ -1,0 +1,155 @@
+/**
+ * Issue 6 start-up figures: a store with 1,000 peer node records and 250 pods wired by a first
+ * agent, one simulated VPP behind a bridge that outlives the agents; then a second agent's
+ * start until ready, its VPP writes (0 expected) and its RSS. Measured twice: composed in this
+ * process (warm JIT; repeated) and as the real `bin/ipnet-agent.js` process (cold, one run).
+ */
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { peerOwner } from '../src/desired/index.js';
+import type { Config } from '../src/config/index.js';
+import { benchConfig, container, rawConfig, seedPeers, since, startInProcess, startSharedVpp, tempDir } from './agent-harness.js';
+import { figure, fmt, report, sample } from './stats.js';
+
+const suite = 'restart';
+const podCount = 250;
+const peerCount = 1000;
+
+/** Wires `podCount` pods with a first agent (50 one by one, then 25 at a time), then stops it. */
+async function wireFirst(config: Config): Promise<void> {
+  const a = await startInProcess(config);
+  try {
+    const pods = a.pods.pods;
+    if (!pods) throw new Error('agent has no pod registry');
+    // the first 50 one at a time: AddPod latency with every peer wired
+    const seq = await sample(50, (i) => pods.add(`default/pod-${i}`, container(i)));
+    report(suite, `AddPod sequential with ${peersWired((o) => a.pods.dataplane?.desired.ownedBy(o).size ?? 0)} peers wired (0→50 pods)`, seq);
+    for (let i = 50; i < podCount; i += 25) {
+      await Promise.all(Array.from({ length: 25 }, (_, j) => pods.add(`default/pod-${i + j}`, container(i + j))));
+    }
+  } finally {
+    await a.agent.stop();
+  }
+}
+
+/** Peers whose items are in an agent's desired state (0 while the agent does not wire peers). */
+function peersWired(desiredOwners: (owner: string) => number): number {
+  let n = 0;
+  for (let id = 2; id <= peerCount + 1; id++) if (desiredOwners(peerOwner(id)) > 0) n++;
+  return n;
+}
+
+/** In-process restarts: start → ready, repeated; VPP writes of each start. */
+async function inProcessRestarts(config: Config, runs: number): Promise<void> {
+  const ms: number[] = [];
+  const writes: number[] = [];
+  const first: number[] = [];
+  let peers = 0;
+  let podsSeen = 0;
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    const a = await startInProcess(config);
+    ms.push(since(t0));
+    const dp = a.pods.dataplane;
+    writes.push(dp?.writes ?? -1);
+    peers = dp ? peersWired((o) => dp.desired.ownedBy(o).size) : 0;
+    podsSeen = a.pods.pods?.list().filter((p) => p.state === 'wired').length ?? 0;
+    // what a kubelet ADD right after the restart waits for (the dataplane queue included)
+    const t1 = process.hrtime.bigint();
+    await a.pods.pods?.add(`restart/pod-${r}`, container(r, 7));
+    first.push(since(t1));
+    await a.pods.pods?.del(`restart/pod-${r}`, container(r, 7).containerId);
+    await a.agent.stop();
+  }
+  report(suite, `in-process start → ready (${podsSeen} pods wired, ${peers} peers)`, ms, `VPP writes per start=[${writes.join(',')}] (target <1s, 0 writes)`);
+  figure(suite, '  first in-process start (least warm)', fmt(ms[0] ?? NaN));
+  figure(suite, '  first AddPod right after ready, per start', first.map(fmt).join(' '));
+}
+
+/** JSON log lines of the spawned agent (pino), parsed as they arrive. */
+interface LogLine {
+  msg?: string;
+  time?: number;
+  step?: string;
+  ms?: number;
+  port?: number;
+}
+
+/** One cold start of the real executable: spawn → /readiness 200, then /ipnet/v1/actors and VmRSS. */
+async function spawnedRestart(dir: string, endpoint: string): Promise<void> {
+  const configPath = join(dir, 'agent.yaml');
+  // JSON is YAML: the same raw config the in-process runs compile
+  await writeFile(configPath, JSON.stringify(rawConfig(dir, endpoint)));
+  const lines: LogLine[] = [];
+  const spawnedAt = Date.now();
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['bin/ipnet-agent.js', '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, IPNET_LOG_LEVEL: 'info' } });
+  let buf = '';
+  child.stderr.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    for (const p of parts) {
+      try {
+        lines.push(JSON.parse(p) as LogLine);
+      } catch {
+        // not a log line (a Node warning): ignored
+      }
+    }
+  });
+  try {
+    const base = await readyBase(child, lines);
+    const readyMs = since(t0);
+    const listening = lines.find((l) => l.msg === 'http server listening')?.time;
+    const steps = lines.filter((l) => l.msg === 'start-up step done').map((l) => `${l.step}=${l.ms}ms`).join(' ');
+    const actors = (await (await fetch(`${base}/ipnet/v1/actors`)).json()) as { vppWrites: number; pods: { state: string }[] };
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    const wired = actors.pods.filter((p) => p.state === 'wired').length;
+    figure(suite, `spawned bin/ipnet-agent.js → /readiness 200`, `${fmt(readyMs)} (process start→http listening ${listening ? listening - spawnedAt : '?'}ms; steps: ${steps})`);
+    figure(suite, '  VPP writes of that start (/ipnet/v1/actors)', `${actors.vppWrites} (pods wired=${wired}, target 0)`);
+    figure(suite, '  agent RSS after ready (VmRSS / VmHWM)', `${(kib('VmRSS') / 1024).toFixed(1)} MiB / ${(kib('VmHWM') / 1024).toFixed(1)} MiB (target <150 MiB)`);
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** Polls /readiness every 5 ms once the port is known from the log; 30 s deadline. */
+async function readyBase(child: ReturnType<typeof spawn>, lines: readonly LogLine[]): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('agent not ready within 30 s');
+    const port = lines.find((l) => l.msg === 'http server listening')?.port;
+    if (port !== undefined) {
+      const base = `http://127.0.0.1:${port}`;
+      const res = await fetch(`${base}/readiness`).catch(() => undefined);
+      if (res?.status === 200) return base;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Runs the start-up figures. */
+export async function restartFigures(): Promise<void> {
+  const tmp = await tempDir('ipnet-restart-bench-');
+  const vpp = await startSharedVpp(tmp.dir);
+  try {
+    const config = benchConfig(tmp.dir, vpp.endpoint);
+    let t0 = process.hrtime.bigint();
+    await seedPeers(config, peerCount);
+    figure(suite, `set-up: ${peerCount} peer records written`, fmt(since(t0)));
+    t0 = process.hrtime.bigint();
+    await wireFirst(config);
+    figure(suite, `set-up: first agent wired ${podCount} pods (25 at a time)`, fmt(since(t0)));
+    await inProcessRestarts(config, 3);
+    await spawnedRestart(tmp.dir, vpp.endpoint);
+    figure(suite, 'bench process RSS (simulator + bridge + in-process runs)', `${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MiB (not the agent's)`);
+  } finally {
+    await vpp.close();
+    await tmp.remove();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Issue 6 agent figures on the simulator: AddPod latency agent-side with its parts measured
+ * alone (IPAM, the VPP transaction, the pod record), a burst of 100 concurrent AddPods, and
+ * (agent-restart.ts) start-up with 250 pods + 1,000 peer records and the agent's RSS.
+ * Pods are added through the pod actors (`PodRegistry.add`, what the CNI handler calls) with
+ * `netns: false`: no pod network namespace is created, everything else is the real agent.
+ */
+import { loadavg } from 'node:os';
+import { PodRecords } from '../src/actors/pod-records.js';
+import { benchConfig, benchNode, container, since, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
+import { restartFigures } from './agent-restart.js';
+import { figure, fmt, percentile, report, sample } from './stats.js';
+
+const suite = 'agent';
+
+/** Runs `fn` against a fresh in-process agent with its own VPP simulator, then stops it. */
+async function withAgent(fn: (a: InProcessAgent) => Promise<void>): Promise<void> {
+  const tmp = await tempDir('ipnet-agent-bench-');
+  const a = await startInProcess(benchConfig(tmp.dir, 'embedded'));
+  try {
+    await fn(a);
+  } finally {
+    await a.agent.stop();
+    await tmp.remove();
+  }
+}
+
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`agent handle missing: ${what}`);
+  return v;
+}
+
+/** Figure 1: sequential AddPods, each followed by its three parts done alone for a twin pod. */
+async function addPodSequential(): Promise<void> {
+  await withAgent(async ({ state, pods: out }) => {
+    const pods = need(out.pods, 'pods');
+    const dataplane = need(out.dataplane, 'dataplane');
+    const ipam = need(state.ipam, 'ipam');
+    const store = need(state.store, 'store');
+    // warm-up: the first adds pay JIT and first-use costs a running agent has long paid
+    const warm = await sample(10, (i) => pods.add(`warm/pod-${i}`, container(i, 9)));
+    figure(suite, 'warm-up AddPods (not counted)', `first=${fmt(warm[0] ?? NaN)} last=${fmt(warm.at(-1) ?? NaN)}`);
+
+    // each AddPod is followed by the same three parts done by hand for a twin pod, each timed
+    // alone, so whole and parts are measured at the same node size (it grows by 2 per round)
+    const n = 250;
+    const records = new PodRecords(store, benchNode);
+    const ips = new Set<string>();
+    const adds: number[] = [];
+    const alloc: number[] = [];
+    const txn: number[] = [];
+    const rec: number[] = [];
+    let vppOps = 0;
+    const timed = async <T>(into: number[], fn: () => Promise<T>): Promise<T> => {
+      const t0 = process.hrtime.bigint();
+      const v = await fn();
+      into.push(since(t0));
+      return v;
+    };
+    for (let i = 0; i < n; i++) {
+      const w0 = dataplane.writes;
+      ips.add((await timed(adds, () => pods.add(`bench/pod-${i}`, container(i)))).ip);
+      vppOps += dataplane.writes - w0;
+      const twin = { namespace: 'parts', name: `pod-${i}` };
+      const c = container(i, 1);
+      const ip = await timed(alloc, () => ipam.allocate(twin, { container: c.containerId }));
+      await timed(txn, () => dataplane.setPod({ ...twin, ...c, ip }));
+      await timed(rec, () => records.put(`parts/pod-${i}`, c, { ip, gateway: '', mac: '', vppIfName: '', hostIfName: 'eth0' }));
+    }
+    if (ips.size !== n) throw new Error(`expected ${n} distinct pod IPs, got ${ips.size}`);
+    report(suite, `AddPod sequential, 10→${10 + 2 * n} pods (target ≤2ms/≤10ms)`, adds, `vppOps/pod=${(vppOps / n).toFixed(1)}`);
+    report(suite, '  of which the first 50 (10→110 pods)', (adds).slice(0, 50));
+    report(suite, '  of which the last 50 (410→510 pods)', (adds).slice(-50));
+    report(suite, '  part: IPAM allocate + persist alone', alloc);
+    report(suite, '  part: dataplane.setPod alone (one VPP txn)', txn);
+    report(suite, '  part: pod record put alone (store persist)', rec);
+    const sum = [alloc, txn, rec].reduce((acc, xs) => acc + percentile(xs, 50), 0);
+    figure(suite, '  sum of the parts\' p50', `${fmt(sum)} vs AddPod p50 ${fmt(percentile(adds, 50))}`);
+  });
+}
+
+/** Figure 2: bursts of 100 concurrent AddPods; wall time from first send to last wired. */
+async function addPodBurst(): Promise<void> {
+  await withAgent(async ({ pods: out }) => {
+    const pods = need(out.pods, 'pods');
+    for (let i = 0; i < 20; i++) await pods.add(`warm/pod-${i}`, container(i, 9));
+    for (let round = 0; round < 3; round++) {
+      const burst = 100;
+      const latencies: number[] = [];
+      const t0 = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: burst }, async (_, i) => {
+          await pods.add(`burst${round}/pod-${i}`, container(i, 10 + round));
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }),
+      );
+      const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+      report(suite, `burst ${round + 1}: 100 concurrent AddPods, time to wired`, latencies, `wall=${fmt(wall)} → ${Math.round((burst * 1000) / wall)} pods/s (target ≥500)`);
+    }
+  });
+}
+
+/** Runs the agent suite. */
+export default async function (): Promise<void> {
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  figure(suite, 'load average at start (1/5/15 min, 2 cores)', load());
+  await addPodSequential();
+  await addPodBurst();
+  await restartFigures();
+  figure(suite, 'load average at end', load());
+}
