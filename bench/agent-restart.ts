@@ -15,6 +15,8 @@ import { figure, fmt, report, sample } from './stats.js';
 const suite = 'restart';
 const podCount = 250;
 const peerCount = 1000;
+/** The executable measured; IPNET_BENCH_AGENT_BIN may name a copy whose launcher finds a compiled tree. */
+const agentBin = process.env['IPNET_BENCH_AGENT_BIN'] ?? 'bin/ipnet-agent.js';
 
 /** Wires `podCount` pods with a first agent (50 one by one, then 25 at a time), then stops it. */
 async function wireFirst(config: Config): Promise<void> {
@@ -84,7 +86,7 @@ async function spawnedRestart(dir: string, endpoint: string): Promise<void> {
   const lines: LogLine[] = [];
   const spawnedAt = Date.now();
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['bin/ipnet-agent.js', '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, IPNET_LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, [agentBin, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, IPNET_LOG_LEVEL: 'info' } });
   let buf = '';
   child.stderr.on('data', (d: Buffer) => {
     buf += d.toString();
@@ -107,7 +109,7 @@ async function spawnedRestart(dir: string, endpoint: string): Promise<void> {
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
     const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
     const wired = actors.pods.filter((p) => p.state === 'wired').length;
-    figure(suite, `spawned bin/ipnet-agent.js → /readiness 200`, `${fmt(readyMs)} (process start→http listening ${listening ? listening - spawnedAt : '?'}ms; steps: ${steps})`);
+    figure(suite, `spawned ${agentBin} → /readiness 200`, `${fmt(readyMs)} (process start→http listening ${listening ? listening - spawnedAt : '?'}ms; steps: ${steps})`);
     figure(suite, '  VPP writes of that start (/ipnet/v1/actors)', `${actors.vppWrites} (pods wired=${wired}, target 0)`);
     figure(suite, '  agent RSS after ready (VmRSS / VmHWM)', `${(kib('VmRSS') / 1024).toFixed(1)} MiB / ${(kib('VmHWM') / 1024).toFixed(1)} MiB (target <150 MiB)`);
   } finally {
