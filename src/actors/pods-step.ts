@@ -15,6 +15,7 @@ import { History, parseHistoryQuery } from './history.js';
 import { inspectInto } from './inspect.js';
 import { podDriver, podRef } from './pod-driver.js';
 import { PodRecords } from './pod-records.js';
+import { reconcileAllocations } from './reconcile.js';
 import { PodRegistry } from './pods.js';
 import { PeerRegistry, peerAddressing } from './peers.js';
 import type { AgentState } from './steps.js';
@@ -68,6 +69,8 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
 
       // pods wired before a restart: put back into the desired state before the first resync
       const known = await records.list((m) => log.warn(m));
+      // an IP without a pod record belongs to an ADD that never answered (or a DEL past its record)
+      await reconcileAllocations(ipam, known, log);
       for (const r of known) await dataplane.setPodDesired({ ...podRef(r.podKey), containerId: r.container.containerId, netns: r.container.netns, ifName: r.container.ifName, ip: r.wiring.ip });
 
       let ready = false;
