@@ -9,17 +9,9 @@ import { VppSimulator, type CallRecord } from '../../src/vpp/sim/simulator.js';
 import { podTapsOnly } from '../../src/actors/vpp-step.js';
 import { startBridge, tempDir as bridgeDir } from '../bridge/harness.js';
 import { containerId, ensurePlugin, ipJson, runPlugin, tempNetns } from '../cni/_harness.js';
-import { removeDir, startAgentProcess, type AgentProcess } from '../helpers/agent.js';
+import { bridgedAgentYaml, removeDir, startAgentProcess, type AgentProcess } from '../helpers/agent.js';
 
-const agentYaml = (bridge: string) => `
-nodeName: crash-node
-ipamConfig:
-  nodeInterconnectCIDR: 192.168.16.0/24
-store: { type: embedded, path: "{{dir}}/store.json" }
-vppBridge: { endpoint: "${bridge}" }
-http: { port: {{port}} }
-cni: { socket: "{{dir}}/cni.sock" }
-`;
+const agentYaml = (bridge: string) => bridgedAgentYaml('crash-node', bridge);
 
 const POD = 'default/crash-pod';
 const env = (command: string, cid: string, netns: string) => ({

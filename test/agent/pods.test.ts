@@ -8,17 +8,9 @@ import { VppSimulator } from '../../src/vpp/sim/simulator.js';
 import { podTapsOnly } from '../../src/actors/vpp-step.js';
 import { startBridge, tempDir as bridgeDir } from '../bridge/harness.js';
 import { containerId, ensurePlugin, ipJson, runPlugin, tempNetns } from '../cni/_harness.js';
-import { removeDir, startAgentProcess } from '../helpers/agent.js';
+import { bridgedAgentYaml, removeDir, startAgentProcess } from '../helpers/agent.js';
 
-const agentYaml = (bridge: string) => `
-nodeName: e2e-node
-ipamConfig:
-  nodeInterconnectCIDR: 192.168.16.0/24
-store: { type: embedded, path: "{{dir}}/store.json" }
-vppBridge: { endpoint: "${bridge}" }
-http: { port: {{port}} }
-cni: { socket: "{{dir}}/cni.sock" }
-`;
+const agentYaml = (bridge: string) => bridgedAgentYaml('e2e-node', bridge);
 
 const env = (command: string, cid: string, netns: string, pod: string) => ({
   CNI_COMMAND: command, CNI_CONTAINERID: cid, CNI_NETNS: netns, CNI_IFNAME: 'eth0',

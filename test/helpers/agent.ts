@@ -76,3 +76,16 @@ export async function startAgentProcess(yaml: string, dir?: string): Promise<Age
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
+
+/** Config of an agent on an embedded store in its temp dir, driving the VPP behind `bridge`. */
+export function bridgedAgentYaml(nodeName: string, bridge: string): string {
+  return `
+nodeName: ${nodeName}
+ipamConfig:
+  nodeInterconnectCIDR: 192.168.16.0/24
+store: { type: embedded, path: "{{dir}}/store.json" }
+vppBridge: { endpoint: "${bridge}" }
+http: { port: {{port}} }
+cni: { socket: "{{dir}}/cni.sock" }
+`;
+}

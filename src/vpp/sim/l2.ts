@@ -4,23 +4,13 @@
  */
 import { NONE, RV } from './retval.js';
 import { isEthernet } from './interfaces.js';
-import { lowestFree } from './model.js';
+import { lowestFree, type SimBridgeDomain } from './model.js';
 import { newBridgeDomain, type SimState } from './state.js';
 
 const MAX_BD_ID = 16_777_215;
 
-/** The flag part of bridge_domain_add_del(_v2). */
-export interface BdIn {
-  bdId: number;
-  flood: boolean;
-  uuFlood: boolean;
-  forward: boolean;
-  learn: boolean;
-  arpTerm: boolean;
-  arpUfwd: boolean;
-  macAge: number;
-  tag: string;
-}
+/** The flag part of bridge_domain_add_del(_v2): a bridge domain without its L2 FIB. */
+export type BdIn = Omit<SimBridgeDomain, 'fib'>;
 
 /** Members of a BD, in sw_if_index order. */
 export function bdMembers(s: SimState, bdId: number): { swIfIndex: number; shg: number; bvi: boolean }[] {
