@@ -86,14 +86,14 @@ test.serial('pods get wired through the real plugin, pass CHECK, come back after
   t.regex(String((bad.json as { msg: string }).msg), new RegExp(`address ${ipA.replaceAll('.', '\\.')}/32 is missing on eth0`));
   await ipDel('-n', nsA.name, 'addr', 'add', `${ipA}/32`, 'dev', 'eth0');
 
-  // VPP restarts (all state lost, new PID): the agent reconnects and puts every pod back within 1 s
-  const podRoute = `${ipA}/32`;
+  // VPP restarts (all state lost, new PID): the agent reconnects and puts every pod back
   const restartedAt = Date.now();
   sim.restart();
+  t.false(underlay.trace(sim, { src: ipA, dst: ipB }).delivered, 'a restarted VPP holds nothing');
   let back = -1;
   while (Date.now() - restartedAt < 10_000) {
-    const d = JSON.stringify(sim.dump());
-    if (d.includes(podRoute) && d.includes(`${ipB}/32`)) {
+    // back = pod A reaches pod B again (routes alone appear before the rest of the transaction)
+    if (underlay.trace(sim, { src: ipA, dst: ipB }).delivered) {
       back = Date.now() - restartedAt;
       break;
     }
@@ -101,9 +101,14 @@ test.serial('pods get wired through the real plugin, pass CHECK, come back after
   }
   if (back < 0) t.log(agent.output().split('\n').slice(-15).join('\n'), JSON.stringify(await json(`${agent.base}/controller/event-history?last=8`)));
   // how fast is a figure for the bench (target: within 1 s of reconnection); here: that they come back
-  t.log(`pods back in VPP ${back} ms after its restart`);
+  t.log(`pod to pod delivered again ${back} ms after the VPP restart`);
   t.true(back >= 0, 'pods back in VPP within 10 s of its restart');
-  t.true(underlay.trace(sim, { src: ipA, dst: ipB }).delivered);
+  // and the agent's run-time resync has finished (a stop mid-transaction would leave work for the next start)
+  for (let i = 0; i < 200; i++) {
+    const sup = (await json(`${agent.base}/ipnet/v1/actors`))['supervisor'] as { state: string; resyncCount: number };
+    if (sup.state === 'running' && sup.resyncCount >= 2) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 
   // agent restart with pods present: nothing to write
   await agent.stop();
