@@ -70,7 +70,7 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       // pods wired before a restart: put back into the desired state before the first resync
       const known = await records.list((m) => log.warn(m));
       // an IP without a pod record belongs to an ADD that never answered (or a DEL past its record)
-      await reconcileAllocations(ipam, known, log);
+      await reconcileAllocations(ipam, known, log, state.kube?.livePods());
       for (const r of known) await dataplane.setPodDesired({ ...podRef(r.podKey), containerId: r.container.containerId, netns: r.container.netns, ifName: r.container.ifName, ip: r.wiring.ip });
 
       let ready = false;

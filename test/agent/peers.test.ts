@@ -24,7 +24,7 @@ function tunnels(sim: VppSimulator): string[] {
   return [...text.matchAll(/"src(?:_address)?":"([0-9.]+)","dst(?:_address)?":"([0-9.]+)"/g)].map((m) => `${m[1]} → ${m[2]}`);
 }
 
-async function until(what: string, pred: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+async function until(what: string, pred: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await pred())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -66,6 +66,9 @@ test.serial('a peer node added, re-addressed and removed in etcd moves the VXLAN
   await until('the tunnel to the new IP', () => {
     const d = JSON.stringify(sim.dump());
     return d.includes('192.168.16.22') && !d.includes('"192.168.16.2"');
+  }).catch(async (err: Error) => {
+    const h = await (await fetch(`${agent.base}/controller/event-history?last=10`)).text();
+    throw new Error(`${err.message}; last events: ${h}`);
   });
 
   // the record goes: tunnel and routes go

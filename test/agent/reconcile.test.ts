@@ -38,3 +38,17 @@ test('at start-up an IP whose pod has no record is released in memory and in the
   const reopened = await PersistentIpam.open(again, 'node-a', addressing, undefined);
   t.deepEqual(reopened.list().map((a) => `${a.pod.name} ${a.ip}`), [`wired ${wiredIP}`]);
 });
+
+test('a pod Kubernetes reports running with its IP keeps that IP even without a record; one running with another IP does not', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ipnet-reconcile-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = await openStore({ type: 'embedded', endpoints: [], path: join(dir, 'store.json') });
+  t.teardown(() => store.close());
+  const ipam = await PersistentIpam.open(store, 'node-a', new NodeAddressing(defaultIpam, 1), undefined);
+  const liveIP = await ipam.allocate(pod('live'));
+  const movedIP = await ipam.allocate(pod('moved'));
+  const live = [{ pod: pod('live'), ip: liveIP }, { pod: pod('moved'), ip: '10.1.1.200' }];
+  const released = await reconcileAllocations(ipam, [], { warn: () => undefined }, live);
+  t.deepEqual(released.map((a) => `${a.pod.name} ${a.ip}`), [`moved ${movedIP}`]);
+  t.deepEqual(ipam.list().map((a) => `${a.pod.name} ${a.ip}`), [`live ${liveIP}`]);
+});
