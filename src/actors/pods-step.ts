@@ -18,7 +18,7 @@ import { PodRecords } from './pod-records.js';
 import { reconcileAllocations } from './reconcile.js';
 import { PodRegistry } from './pods.js';
 import { PeerRegistry, peerAddressing } from './peers.js';
-import type { AgentState } from './steps.js';
+import { need, type AgentState } from './steps.js';
 import type { VppHandle } from './vpp-step.js';
 
 /** What the pods step exposes to tests and the CLI. */
@@ -157,9 +157,4 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       });
     },
   };
-}
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`start-up order broken: ${what} is not ready`);
-  return value;
 }

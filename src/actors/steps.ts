@@ -105,7 +105,8 @@ function nodeIPFromIpam(addressing: NodeAddressing, nodeId: number): string | un
   return `${ip}/${network.split('/')[1]}`;
 }
 
-function need<T>(value: T | undefined, what: string): T {
+/** A value an earlier start-up step must have produced; a missing one is a wiring mistake. */
+export function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`start-up order broken: ${what} is not ready`);
   return value;
 }

@@ -17,3 +17,8 @@ export function effect<TOutput, TInput>(name: string) {
     throw new EffectNotProvidedError(name);
   });
 }
+
+/** The text of a rejected effect's error, for context fields and emitted events. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -3,7 +3,7 @@
  * loopback): waits for the node ID, configures, and re-configures when the node IP changes.
  */
 import { assign, emit, setup } from 'xstate';
-import { effect } from './effect.js';
+import { effect, errorMessage as message } from './effect.js';
 
 /** Events the local-node actor accepts. */
 export type LocalNodeEvent = { type: 'nodeid.allocated'; nodeId: number } | { type: 'node.ipv4.changed'; nodeIP: string } | { type: 'resync.begin' } | { type: 'resync.end' };
@@ -19,8 +19,6 @@ export interface LocalNodeContext {
   readonly attempts: number;
   readonly error: string | undefined;
 }
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The local node machine. */
 export const localNodeMachine = setup({

@@ -3,7 +3,7 @@
  * immediately, not at the next resync). Pure: `connectPeer` / `disconnectPeer` are effects.
  */
 import { assign, emit, setup } from 'xstate';
-import { effect } from './effect.js';
+import { effect, errorMessage as message } from './effect.js';
 
 /** What this node knows of a peer (from the node-ID records). */
 export interface PeerInfo {
@@ -31,8 +31,6 @@ export interface NodeContext {
   readonly attempts: number;
   readonly error: string | undefined;
 }
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The peer node machine. */
 export const nodeMachine = setup({

@@ -4,7 +4,7 @@
  * `unwire`) are named here and provided at the composition root.
  */
 import { assign, emit, setup } from 'xstate';
-import { effect } from './effect.js';
+import { effect, errorMessage as message } from './effect.js';
 
 /** The sandbox a CNI ADD names; a new container for the same pod replaces the old wiring. */
 export interface PodContainer {
@@ -64,7 +64,6 @@ const effectInput = ({ context }: { context: PodContext }): PodEffectInput => ({
   error: context.error,
 });
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const containerOf = (e: PodContainer): PodContainer => ({ containerId: e.containerId, netns: e.netns, ifName: e.ifName });
 
 /** The pod lifecycle machine. */

@@ -4,7 +4,7 @@
  * resync and shutdown work are named effects; delays come from the input, time from the clock.
  */
 import { assign, emit, setup } from 'xstate';
-import { effect } from './effect.js';
+import { effect, errorMessage as message } from './effect.js';
 
 /** Sources the startup resync waits for (contiv gates resync on every source having synced). */
 export type SourceName = 'store' | 'nodeId' | 'vpp' | 'kubernetes';
@@ -45,8 +45,6 @@ export interface SupervisorContext extends SupervisorInput {
   readonly lastError: string | undefined;
   readonly fatalReason: string | undefined;
 }
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The supervisor machine. */
 export const supervisorMachine = setup({

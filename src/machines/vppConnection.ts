@@ -4,7 +4,7 @@
  * and ask the supervisor for a full resync. Pure: connect/apply are named effects.
  */
 import { assign, emit, enqueueActions, setup } from 'xstate';
-import { effect } from './effect.js';
+import { effect, errorMessage as message } from './effect.js';
 
 /** A unit of work for VPP: the keys it writes (for conflict checks) and an opaque payload. */
 export interface Txn {
@@ -56,8 +56,6 @@ export function coalesce(queue: readonly Txn[]): { batch: Txn[]; rest: Txn[] } {
   }
   return { batch: queue.slice(0, n), rest: queue.slice(n) };
 }
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The VPP connection machine. */
 export const vppConnectionMachine = setup({
