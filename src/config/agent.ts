@@ -1,10 +1,10 @@
 /**
- * ipnet's own config sections (store, vppBridge, http, cni, controller, kubernetes): how the
- * agent reaches its store, the VPP bridge, its clients and the Kubernetes API, and its
- * controller timing.
+ * ipnet's own config sections (store, vppBridge, http, cni, controller, kubernetes, inspect):
+ * how the agent reaches its store, the VPP bridge, its clients, the Kubernetes API and a
+ * state-machine visualizer, and its controller timing.
  */
 import { isIP } from 'node:net';
-import type { ControllerConfig, KubernetesConfig, StoreConfig } from './types.js';
+import type { ControllerConfig, InspectConfig, KubernetesConfig, StoreConfig } from './types.js';
 import type { ObjectReader } from './reader.js';
 
 /** Built-in values of ipnet's own sections, also written out in config/defaults.yaml. */
@@ -21,6 +21,7 @@ export const agentDefaults = {
     eventHistoryLimit: 1_000,
   },
   kubernetes: { enabled: false, kubeconfig: '' },
+  inspect: { websocket: '' },
 } as const;
 
 /** sun_path is 108 bytes including the terminating NUL. */
@@ -126,4 +127,18 @@ export function compileKubernetes(r: ObjectReader): KubernetesConfig {
     r.sink.warning(key, path, `not used: ${r.pathOf('enabled')} is false`);
   }
   return { enabled, kubeconfig: path === '' ? undefined : path };
+}
+
+/** Compiles `inspect`: off by default, so the agent opens no outgoing connection unless told to. */
+export function compileInspect(r: ObjectReader): InspectConfig {
+  const raw = r.string('websocket', agentDefaults.inspect.websocket);
+  r.finish();
+  if (raw === '') return { websocket: undefined };
+  let url: URL | undefined;
+  try { url = new URL(raw); } catch { /* reported below */ }
+  if (url === undefined || (url.protocol !== 'ws:' && url.protocol !== 'wss:') || url.hostname === '') {
+    r.sink.error(r.pathOf('websocket'), raw, 'not a WebSocket URL (expected ws://host:port or wss://host:port, or "" for off)');
+    return { websocket: undefined };
+  }
+  return { websocket: raw };
 }

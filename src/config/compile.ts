@@ -3,7 +3,7 @@
  * and every problem out. No file or environment access happens here (see load.ts).
  */
 import type { Config, ConfigProblem, InterfaceMode, RxMode } from './types.js';
-import { compileCni, compileController, compileHttp, compileKubernetes, compileStore, compileVppBridge } from './agent.js';
+import { compileCni, compileController, compileHttp, compileInspect, compileKubernetes, compileStore, compileVppBridge } from './agent.js';
 import { compileIpam } from './ipam.js';
 import { compileNodes } from './nodes.js';
 import { ProblemSink } from './problems.js';
@@ -160,6 +160,7 @@ export function compileConfig(raw: unknown, env: ConfigEnv): LoadResult {
     cni: compileCni(r.object('cni')),
     controller: compileController(r.object('controller')),
     kubernetes: compileKubernetes(r.object('kubernetes')),
+    inspect: compileInspect(r.object('inspect')),
   };
   r.finish();
   // Shallow on purpose: a problem's value may be the caller's own input object.

@@ -67,6 +67,12 @@ export interface KubernetesConfig {
   readonly kubeconfig: string | undefined;
 }
 
+/** Where the actors' inspection stream goes besides the event history. */
+export interface InspectConfig {
+  /** A `@statelyai/inspect` WebSocket server (`ws://127.0.0.1:PORT`); undefined = off. */
+  readonly websocket: string | undefined;
+}
+
 /** The whole compiled configuration. */
 export interface Config {
   readonly nodeName: string;
@@ -104,6 +110,7 @@ export interface Config {
   readonly cni: { readonly socket: string };
   readonly controller: ControllerConfig;
   readonly kubernetes: KubernetesConfig;
+  readonly inspect: InspectConfig;
 }
 
 /** A problem found while loading: errors stop the agent, warnings are logged. */

@@ -48,6 +48,7 @@ export function deploymentConfig(over: Partial<Config> = {}): Config {
       startupResyncDeadlineMs: 30000, delayAfterErrorHealingMs: 5000, enablePeriodicHealing: false,
       periodicHealingIntervalMs: 30000, eventHistoryLimit: 100,
     },
+    inspect: { websocket: undefined },
   };
   // Spread, not a literal field: compiles whether or not Config has grown this key yet.
   const standalone = { kubernetes: { enabled: false, kubeconfig: undefined } };
