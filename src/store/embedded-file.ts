@@ -1,13 +1,16 @@
 /**
  * On-disk snapshot of the embedded store: one JSON file replaced atomically (temp file,
  * fsync, rename, fsync dir), so a crash at any point leaves either the old or the new state.
+ * It is written at compaction; the writes since then are in the log (embedded-log.ts).
  */
 import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { syncDir } from './embedded-log.js';
 import { StoreCorruptError, StoreRequestError, causeText } from './errors.js';
 
 const FORMAT = 'ipnet-embedded-store';
-const VERSION = 1;
+/** Version 2 adds `logSeq`; a version 1 file (the whole store, no log) reads as logSeq 0. */
+const VERSION = 2;
 
 /** One stored pair as persisted (`lease` is the owning lease id, if any). */
 export interface StoredKV {
@@ -27,6 +30,8 @@ export interface StoredLease {
 
 /** Everything the embedded store needs to come back after a restart. */
 export interface Snapshot {
+  /** Last log record folded into this snapshot: replay starts after it. */
+  readonly logSeq: number;
   readonly revision: number;
   readonly nextLeaseId: number;
   readonly kvs: readonly StoredKV[];
@@ -34,7 +39,7 @@ export interface Snapshot {
 }
 
 /** Snapshot of a store that was never written. */
-export const emptySnapshot: Snapshot = { revision: 1, nextLeaseId: 1, kvs: [], leases: [] };
+export const emptySnapshot: Snapshot = { logSeq: 0, revision: 1, nextLeaseId: 1, kvs: [], leases: [] };
 
 const tempPrefix = (path: string) => `${basename(path)}.tmp-`;
 
@@ -68,8 +73,10 @@ function validate(path: string, doc: unknown): Snapshot {
   };
   if (typeof doc !== 'object' || doc === null) return fail('top level is not an object');
   const d = doc as Record<string, unknown>;
-  if (d.format !== FORMAT || d.version !== VERSION) return fail(`unknown format ${String(d.format)}/${String(d.version)}`);
+  if (d.format !== FORMAT || (d.version !== 1 && d.version !== VERSION)) return fail(`unknown format ${String(d.format)}/${String(d.version)}`);
   const { revision, nextLeaseId, kvs, leases } = d;
+  const logSeq = d.version === 1 ? 0 : d.logSeq;
+  if (typeof logSeq !== 'number' || !Number.isSafeInteger(logSeq) || logSeq < 0) return fail('logSeq is not a non-negative integer');
   if (!isCount(revision) || !isCount(nextLeaseId)) return fail('revision or nextLeaseId is not a positive integer');
   if (!Array.isArray(kvs) || !Array.isArray(leases)) return fail('kvs or leases is not an array');
   for (const [i, kv] of kvs.entries()) {
@@ -85,7 +92,7 @@ function validate(path: string, doc: unknown): Snapshot {
       return fail(`leases[${i}] is malformed`);
     }
   }
-  return { revision, nextLeaseId, kvs: kvs as StoredKV[], leases: leases as StoredLease[] };
+  return { logSeq, revision, nextLeaseId, kvs: kvs as StoredKV[], leases: leases as StoredLease[] };
 }
 
 function isCount(v: unknown): v is number {
@@ -112,12 +119,7 @@ export async function saveSnapshot(path: string, snap: Snapshot): Promise<void> 
     throw err;
   }
   // The rename itself is only durable once the directory entry is flushed.
-  const dh = await open(dirname(path), 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
+  await syncDir(dirname(path));
 }
 
 const heldHere = new Set<string>();

@@ -1,10 +1,14 @@
 /**
  * File-backed Store for standalone use (no etcd): an in-memory map with an etcd-like revision
- * counter, persisted through `embedded-file.ts` before any write resolves. Writes issued in
- * the same tick share one file replacement.
+ * counter. A write is applied in memory, then made durable before it resolves: appended to
+ * the log (embedded-log.ts) with one fdatasync shared by every write of the batch, and folded
+ * into a snapshot (embedded-file.ts) now and then (embedded-journal.ts). Opening replays the
+ * snapshot, then the log records after it.
  */
-import { StoreRequestError, StoreUnavailableError, causeText } from './errors.js';
-import { loadSnapshot, lockStoreFile, saveSnapshot, type Snapshot, type StoredKV } from './embedded-file.js';
+import { StoreCorruptError, StoreRequestError, StoreUnavailableError, causeText } from './errors.js';
+import { loadSnapshot, lockStoreFile, type Snapshot, type StoredKV } from './embedded-file.js';
+import { Journal, defaultCompaction, type CompactionPolicy } from './embedded-journal.js';
+import { LogFile, logPathOf, readLog, type LogOp, type LogRecord } from './embedded-log.js';
 import type { Compare, KV, Lease, Op, Store, StoreStatus, TxnResult, Watch, WatchEvent } from './types.js';
 
 interface Entry extends KV {
@@ -27,6 +31,14 @@ type Mutation =
   | { readonly type: 'put'; readonly key: string; readonly value: string; readonly lease: string | undefined }
   | { readonly type: 'delete'; readonly key: string };
 
+/** Tuning of `openEmbeddedStore`; the defaults suit the agent. */
+export interface EmbeddedStoreOptions {
+  readonly compaction?: CompactionPolicy;
+}
+
+/** Per-entry overhead counted in the live-data estimate (revisions, JSON punctuation). */
+const ENTRY_OVERHEAD = 80;
+
 /** Embedded backend of the Store contract; open it with `openEmbeddedStore`. */
 export class EmbeddedStore implements Store {
   private readonly data = new Map<string, Entry>();
@@ -35,13 +47,13 @@ export class EmbeddedStore implements Store {
   private readonly statusListeners = new Set<(s: StoreStatus) => void>();
   private revision: number;
   private nextLeaseId: number;
-  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  private writing = false;
+  private bytes = 0;
+  private journal: Journal | undefined;
   private closed = false;
   private unlock: () => Promise<void> = async () => undefined;
 
   private constructor(
-    /** Path of the snapshot file, named in every error. */
+    /** Path of the snapshot file (the log is `<path>.log`), named in every error. */
     readonly path: string,
     snap: Snapshot,
   ) {
@@ -50,8 +62,7 @@ export class EmbeddedStore implements Store {
     for (const l of snap.leases) this.leases.set(l.id, { ttlSeconds: l.ttlSeconds, expiresAtMs: l.expiresAtMs, keys: new Set(), timer: undefined });
     for (const kv of snap.kvs) {
       const lease = kv.lease !== undefined && this.leases.has(kv.lease) ? kv.lease : undefined;
-      this.data.set(kv.key, { key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, lease });
-      if (lease !== undefined) this.leases.get(lease)?.keys.add(kv.key);
+      this.setEntry({ key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, lease });
     }
   }
 
@@ -59,11 +70,17 @@ export class EmbeddedStore implements Store {
    * Loads (or creates on first write) the store at `path`, locked to this instance; corrupt
    * files throw StoreCorruptError, a file held by a live process StoreRequestError.
    */
-  static async open(path: string): Promise<EmbeddedStore> {
+  static async open(path: string, opts: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
     const unlock = await lockStoreFile(path);
     let store: EmbeddedStore;
     try {
-      store = new EmbeddedStore(path, await loadSnapshot(path));
+      const snap = await loadSnapshot(path);
+      const logPath = logPathOf(path);
+      const contents = await readLog(logPath);
+      store = new EmbeddedStore(path, snap);
+      const seq = store.replay(logPath, snap.logSeq, contents.records);
+      const log = await LogFile.open(logPath, contents);
+      store.journal = new Journal(path, log, seq, store.journalSource(), opts.compaction ?? defaultCompaction);
     } catch (err) {
       await unlock();
       throw err;
@@ -74,6 +91,17 @@ export class EmbeddedStore implements Store {
     for (const id of store.leases.keys()) expiring.push(store.scheduleExpiry(id));
     await Promise.all(expiring);
     return store;
+  }
+
+  /** Folds the log into a fresh snapshot now instead of when it has grown enough. */
+  compact(): Promise<void> {
+    this.assertOpen('compact', this.path);
+    return (this.journal as Journal).compact();
+  }
+
+  /** Bytes in the log since the last snapshot (what compaction bounds). */
+  get logBytes(): number {
+    return this.journal?.logBytes ?? 0;
   }
 
   async get(key: string): Promise<KV | undefined> {
@@ -119,8 +147,9 @@ export class EmbeddedStore implements Store {
     this.assertOpen('grant lease', `ttl ${ttlSeconds}`);
     if (!(ttlSeconds > 0)) throw new StoreRequestError(`failed to grant lease: ttl must be positive, got ${ttlSeconds}`);
     const id = String(this.nextLeaseId++);
-    this.leases.set(id, { ttlSeconds, expiresAtMs: Date.now() + ttlSeconds * 1000, keys: new Set(), timer: undefined });
-    await this.commit('grant lease', id, []);
+    const grant: LogOp = { g: id, ttl: ttlSeconds, exp: Date.now() + ttlSeconds * 1000 };
+    this.applyOp(grant);
+    await this.persist('grant lease', id, [grant]);
     void this.scheduleExpiry(id);
     return {
       id,
@@ -147,7 +176,7 @@ export class EmbeddedStore implements Store {
     this.watchers.clear();
     this.statusListeners.clear();
     // Writes already issued still complete, so a resolved put is on disk even across close.
-    if (this.writing || this.waiters.length > 0) await new Promise<void>((r) => this.waiters.push({ resolve: r, reject: () => r() }));
+    await this.journal?.close();
     await this.unlock();
   }
 
@@ -161,35 +190,82 @@ export class EmbeddedStore implements Store {
   }
 
   /** Applies mutations at one new revision (if anything changes), notifies watchers, persists. */
-  private async commit(verb: string, what: string, muts: readonly Mutation[]): Promise<void> {
-    const events = this.apply(muts);
-    if (events.length > 0) this.notify(events);
+  private async commit(verb: string, what: string, muts: readonly Mutation[], extra: readonly LogOp[] = []): Promise<void> {
+    const rev = this.revision + 1;
+    const events: WatchEvent[] = [];
+    const ops: LogOp[] = [];
+    for (const m of muts) {
+      const op: LogOp = m.type === 'delete' ? { d: m.key } : { p: m.key, v: m.value, r: rev, ...(m.lease !== undefined && { l: m.lease }) };
+      const ev = this.applyOp(op);
+      if (!ev) continue;
+      events.push(ev);
+      ops.push(op);
+    }
+    if (events.length > 0) {
+      this.revision = rev;
+      this.notify(events);
+    }
+    await this.persist(verb, what, [...ops, ...extra]);
+  }
+
+  private async persist(verb: string, what: string, ops: readonly LogOp[]): Promise<void> {
     try {
-      await this.persist();
+      await (this.journal as Journal).write(ops);
     } catch (err) {
       throw new StoreUnavailableError(`failed to ${verb} ${what}: cannot persist ${this.path}: ${causeText(err)}`, { cause: err });
     }
   }
 
-  private apply(muts: readonly Mutation[]): WatchEvent[] {
-    const events: WatchEvent[] = [];
-    const rev = this.revision + 1;
-    for (const m of muts) {
-      const prev = this.data.get(m.key);
-      if (prev?.lease !== undefined) this.leases.get(prev.lease)?.keys.delete(m.key);
-      if (m.type === 'delete') {
-        if (!prev) continue;
-        this.data.delete(m.key);
-        events.push({ type: 'delete', key: m.key, prev: publicKV(prev) });
-        continue;
-      }
-      const next: Entry = { key: m.key, value: m.value, createRevision: prev?.createRevision ?? rev, modRevision: rev, lease: m.lease };
-      this.data.set(m.key, next);
-      if (m.lease !== undefined) this.leases.get(m.lease)?.keys.add(m.key);
-      events.push({ type: 'put', kv: publicKV(next) as KV, prev: publicKV(prev) });
+  /** Applies one logged change to memory (live writes and replay share it); the event it makes, if any. */
+  private applyOp(op: LogOp): WatchEvent | undefined {
+    if ('g' in op) return void this.leases.set(op.g, { ttlSeconds: op.ttl, expiresAtMs: op.exp, keys: new Set(), timer: undefined });
+    if ('x' in op) return void this.leases.delete(op.x);
+    const key = 'p' in op ? op.p : op.d;
+    const prev = this.data.get(key);
+    if (prev) {
+      this.bytes -= prev.key.length + prev.value.length + ENTRY_OVERHEAD;
+      if (prev.lease !== undefined) this.leases.get(prev.lease)?.keys.delete(key);
     }
-    if (events.length > 0) this.revision = rev;
-    return events;
+    if ('d' in op) {
+      if (!prev) return undefined;
+      this.data.delete(key);
+      return { type: 'delete', key, prev: publicKV(prev) };
+    }
+    const lease = op.l !== undefined && this.leases.has(op.l) ? op.l : undefined;
+    const next: Entry = { key, value: op.v, createRevision: prev?.createRevision ?? op.r, modRevision: op.r, lease };
+    this.setEntry(next);
+    return { type: 'put', kv: publicKV(next) as KV, prev: publicKV(prev) };
+  }
+
+  private setEntry(e: Entry): void {
+    this.data.set(e.key, e);
+    this.bytes += e.key.length + e.value.length + ENTRY_OVERHEAD;
+    if (e.lease !== undefined) this.leases.get(e.lease)?.keys.add(e.key);
+  }
+
+  /**
+   * Applies the log records the snapshot does not hold yet; returns the last sequence number
+   * on disk. A gap in the sequence means lost records: refused rather than guessed over.
+   */
+  private replay(logPath: string, snapSeq: number, records: readonly LogRecord[]): number {
+    let seq = snapSeq;
+    for (const rec of records) {
+      if (rec.seq <= snapSeq) continue; // already folded into the snapshot (crash before the log was emptied)
+      if (rec.seq !== seq + 1) throw new StoreCorruptError(logPath, `log record ${rec.seq} follows ${seq}: records are missing`);
+      for (const op of rec.ops) this.applyOp(op);
+      this.revision = rec.revision;
+      this.nextLeaseId = rec.nextLeaseId;
+      seq = rec.seq;
+    }
+    return seq;
+  }
+
+  private journalSource() {
+    return {
+      counters: () => ({ revision: this.revision, nextLeaseId: this.nextLeaseId }),
+      liveBytes: () => this.bytes,
+      snapshot: () => this.snapshot(),
+    };
   }
 
   private notify(events: readonly WatchEvent[]): void {
@@ -207,8 +283,9 @@ export class EmbeddedStore implements Store {
     const l = this.leases.get(id);
     if (!l) return;
     clearTimeout(l.timer);
+    const keys = [...l.keys].sort();
     this.leases.delete(id);
-    await this.commit('revoke lease', id, [...l.keys].sort().map((key) => ({ type: 'delete', key })));
+    await this.commit('revoke lease', id, keys.map((key) => ({ type: 'delete', key })), [{ x: id }]);
   }
 
   private async scheduleExpiry(id: string): Promise<void> {
@@ -220,29 +297,7 @@ export class EmbeddedStore implements Store {
     l.timer.unref();
   }
 
-  /** Resolves once a snapshot taken after this call is on disk; same-tick calls share it. */
-  private persist(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      if (this.waiters.length === 1 && !this.writing) queueMicrotask(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    if (this.writing || this.waiters.length === 0) return;
-    const batch = this.waiters;
-    this.waiters = [];
-    this.writing = true;
-    saveSnapshot(this.path, this.snapshot()).then(
-      () => batch.forEach((w) => w.resolve()),
-      (err: Error) => batch.forEach((w) => w.reject(err)),
-    ).finally(() => {
-      this.writing = false;
-      this.flush();
-    });
-  }
-
-  private snapshot(): Snapshot {
+  private snapshot(): Omit<Snapshot, 'logSeq'> {
     const kvs: StoredKV[] = [];
     for (const e of this.data.values()) {
       kvs.push(e.lease === undefined ? publicKV(e) as KV : { ...publicKV(e) as KV, lease: e.lease });
@@ -261,6 +316,6 @@ function publicKV(e: Entry | undefined): KV | undefined {
 }
 
 /** Opens the embedded store at `path` (see `EmbeddedStore.open`). */
-export function openEmbeddedStore(path: string): Promise<EmbeddedStore> {
-  return EmbeddedStore.open(path);
+export function openEmbeddedStore(path: string, opts?: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+  return EmbeddedStore.open(path, opts);
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEmbeddedStore } from '../../src/store/embedded.js';
+import { readLog } from '../../src/store/embedded-log.js';
 import { StoreCorruptError, StoreRequestError } from '../../src/store/errors.js';
 
 async function tempFile(t: { teardown: (fn: () => Promise<void>) => void }): Promise<string> {
@@ -29,13 +30,17 @@ test('reopening the file restores keys, revisions and the revision counter', asy
   t.true(((await b.get('/k/3'))?.modRevision ?? 0) > (before?.modRevision ?? Infinity) + 1);
 });
 
-test('a resolved put is already in the file on disk', async (t) => {
+test('a resolved put is already in the log on disk, and in the snapshot after a compaction', async (t) => {
   const path = await tempFile(t);
   const s = await openEmbeddedStore(path);
   t.teardown(() => s.close());
   await s.put('/durable/key', 'value-on-disk');
+  const log = await readLog(`${path}.log`);
+  t.deepEqual(log.records.flatMap((r) => r.ops), [{ p: '/durable/key', v: 'value-on-disk', r: 2 }]);
+  await s.compact();
   const doc = JSON.parse(await readFile(path, 'utf8')) as { kvs: { key: string; value: string }[] };
   t.deepEqual(doc.kvs.map((kv) => [kv.key, kv.value]), [['/durable/key', 'value-on-disk']]);
+  t.is((await readFile(`${path}.log`)).length, 0);
 });
 
 test('500 concurrent puts all survive a reopen', async (t) => {
@@ -54,13 +59,14 @@ test('a truncated temp file left by an interrupted write is ignored and removed'
   const path = await tempFile(t);
   const s = await openEmbeddedStore(path);
   await s.put('/safe', 'complete');
+  await s.compact();
   await s.close();
   const full = await readFile(path, 'utf8');
   await writeFile(`${path}.tmp-99999-1`, full.slice(0, full.length / 2));
   const r = await openEmbeddedStore(path);
   t.teardown(() => r.close());
   t.is((await r.get('/safe'))?.value, 'complete');
-  t.deepEqual((await readdir(join(path, '..'))).sort(), ['store.json', 'store.json.lock']);
+  t.deepEqual((await readdir(join(path, '..'))).sort(), ['store.json', 'store.json.lock', 'store.json.log']);
 });
 
 for (const [what, body] of [
