@@ -4,6 +4,7 @@
  * state-machine visualizer, and its controller timing.
  */
 import { isIP } from 'node:net';
+import { NetnsPathError, parseNetnsPath } from '../linux/netns-path.js';
 import type { ControllerConfig, InspectConfig, KubernetesConfig, StoreConfig } from './types.js';
 import type { ObjectReader } from './reader.js';
 
@@ -22,6 +23,7 @@ export const agentDefaults = {
   },
   kubernetes: { enabled: false, kubeconfig: '' },
   inspect: { websocket: '' },
+  hostNetns: '',
 } as const;
 
 /** sun_path is 108 bytes including the terminating NUL. */
@@ -141,4 +143,21 @@ export function compileInspect(r: ObjectReader): InspectConfig {
     return { websocket: undefined };
   }
   return { websocket: raw };
+}
+
+/**
+ * Reads `hostNetns`, the namespace the host side of the VPP interconnect goes to: '' is the
+ * agent's own; a path (`/var/run/netns/<name>`) lets a test or a sandbox play the host.
+ */
+export function compileHostNetns(r: ObjectReader): string {
+  const path = r.string('hostNetns', agentDefaults.hostNetns);
+  if (path === '') return path;
+  try {
+    parseNetnsPath(path);
+  } catch (err) {
+    if (!(err instanceof NetnsPathError)) throw err;
+    r.sink.error(r.pathOf('hostNetns'), path, `${err.message.slice(err.message.indexOf(': ') + 2)} (expected "" for the agent's own namespace, or a netns path such as /var/run/netns/host)`);
+    return agentDefaults.hostNetns;
+  }
+  return path;
 }

@@ -3,7 +3,7 @@
  * and every problem out. No file or environment access happens here (see load.ts).
  */
 import type { Config, ConfigProblem, InterfaceMode, RxMode } from './types.js';
-import { compileCni, compileController, compileHttp, compileInspect, compileKubernetes, compileStore, compileVppBridge } from './agent.js';
+import { compileCni, compileController, compileHostNetns, compileHttp, compileInspect, compileKubernetes, compileStore, compileVppBridge } from './agent.js';
 import { compileIpam } from './ipam.js';
 import { compileNodes } from './nodes.js';
 import { ProblemSink } from './problems.js';
@@ -161,6 +161,7 @@ export function compileConfig(raw: unknown, env: ConfigEnv): LoadResult {
     controller: compileController(r.object('controller')),
     kubernetes: compileKubernetes(r.object('kubernetes')),
     inspect: compileInspect(r.object('inspect')),
+    hostNetns: compileHostNetns(r),
   };
   r.finish();
   // Shallow on purpose: a problem's value may be the caller's own input object.

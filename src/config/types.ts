@@ -111,6 +111,8 @@ export interface Config {
   readonly controller: ControllerConfig;
   readonly kubernetes: KubernetesConfig;
   readonly inspect: InspectConfig;
+  /** Namespace of the host side of the VPP interconnect: '' = the agent's own, else a netns path. */
+  readonly hostNetns: string;
 }
 
 /** A problem found while loading: errors stop the agent, warnings are logged. */

@@ -49,6 +49,7 @@ export function deploymentConfig(over: Partial<Config> = {}): Config {
       periodicHealingIntervalMs: 30000, eventHistoryLimit: 100,
     },
     inspect: { websocket: undefined },
+    hostNetns: '',
   };
   // Spread, not a literal field: compiles whether or not Config has grown this key yet.
   const standalone = { kubernetes: { enabled: false, kubeconfig: undefined } };
