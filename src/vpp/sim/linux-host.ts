@@ -30,11 +30,22 @@ function ip(ns: string, args: string[]): void {
   if (r.status !== 0) throw new HostTapError(`failed to run ip ${argv.join(' ')}: ${(r.stderr || String(r.error ?? r.status)).trim()}`);
 }
 
+/** Options of `linuxTapHost`. */
+export interface LinuxTapHostOptions {
+  /**
+   * Named netns that stands in for the simulated VPP's own namespace: a TAP created without a
+   * host namespace (the host interconnect's `vpp1`) lands there instead of in this process's
+   * namespace, so a test can play "the host" in a throwaway netns.
+   */
+  readonly hostNetns?: string;
+}
+
 /** Host effects that make TAPs real Linux devices (pass as `host` to the simulator). */
-export function linuxTapHost(onError: (err: HostTapError) => void = () => {}): Pick<SimHostView, 'createTap' | 'deleteTap'> {
+export function linuxTapHost(onError: (err: HostTapError) => void = () => {}, opts: LinuxTapHostOptions = {}): Pick<SimHostView, 'createTap' | 'deleteTap'> {
+  const place = (namespace: string) => (namespace === '' && opts.hostNetns !== undefined ? opts.hostNetns : namespace);
   return {
     createTap(spec: HostTapSpec): number {
-      const ns = nsName(spec.namespace);
+      const ns = nsName(place(spec.namespace));
       if (ns === undefined) {
         onError(new HostTapError(`failed to open netns "${spec.namespace}": not a named netns`));
         return RV.SYSCALL_ERROR_2;
@@ -63,7 +74,7 @@ export function linuxTapHost(onError: (err: HostTapError) => void = () => {}): P
       }
     },
     deleteTap(spec: { name: string; namespace: string }): void {
-      const ns = nsName(spec.namespace);
+      const ns = nsName(place(spec.namespace));
       if (ns === undefined) return;
       try {
         ip(ns, ['link', 'del', 'dev', spec.name]);
