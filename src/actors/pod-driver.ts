@@ -62,9 +62,10 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
         return false;
       }
     };
-    // the record is the commit point (an ADD writes it last, a DEL removes it first): after a
-    // crash past it the start-up resync and IP reconcile remove the rest, and no IP is ever
-    // freed while a record still names it
+    // the record is the commit point (an ADD writes it in the same transaction as the IP, a
+    // DEL removes it first): after a crash past it the start-up resync and IP reconcile remove
+    // the rest, and no IP is ever freed while a record still names it. Releasing the IP last
+    // also frees an ADD's uncommitted reservation only once its VPP items are gone.
     const forgotten = await step('forget pod record', () => deps.records.delete(input.podKey));
     if (deps.netns) {
       await step('unwire netns', () =>
@@ -80,7 +81,14 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
     async wire(input) {
       const pod = podRef(input.podKey);
       const c = input.container;
-      const ip = await ipam.allocate(pod, { container: c.containerId });
+      // The IP is held in memory only until the single store transaction at the end records
+      // it with the pod record. Crash safety: before that commit nothing in the store names
+      // the IP or the pod, so a restarted agent rebuilds IPAM without it (nothing leaks), and
+      // its start-up resync removes the VPP items of pods without a record; after the commit
+      // the pod is wired and recorded as a whole. A failure here makes the pod machine revert,
+      // which releases the reservation after removing what was wired.
+      const reservation = await ipam.reserve(pod, { container: c.containerId });
+      const ip = reservation.ip;
       const podInput = { ...pod, containerId: c.containerId, netns: c.netns, ifName: c.ifName, ip };
       // VETH: the host end must exist before VPP attaches AF_PACKET to it; TAP: VPP creates the device first
       if (deps.netns && mode === 'veth') await wirePod(netnsWiring(input, ip));
@@ -93,7 +101,7 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
         vppIfName: mode === 'tap' ? `tap-${c.containerId}` : `afpacket-${hostVethName(c.containerId)}`,
         hostIfName: c.ifName,
       };
-      await deps.records.put(input.podKey, c, wiring);
+      await reservation.commit([deps.records.putOp(input.podKey, c, wiring)]);
       return wiring;
     },
     revert: undo,

@@ -4,7 +4,7 @@
  * unchanged pods). Layout: `/ipnet/pods/<node>/<namespace>/<name>` →
  * `{"containerId","netns","ifName","ip","gateway","mac"}`.
  */
-import type { Store } from '../store/types.js';
+import type { Op, Store } from '../store/types.js';
 import type { PodContainer, PodWiring } from '../machines/pod.js';
 
 /** One wired pod as persisted. */
@@ -45,7 +45,13 @@ export class PodRecords {
 
   /** Records a wired pod. */
   async put(podKey: string, container: PodContainer, wiring: PodWiring): Promise<void> {
-    await this.store.put(this.prefix + podKey, JSON.stringify({ ...container, ...wiring }));
+    const op = this.putOp(podKey, container, wiring);
+    await this.store.put(op.key, op.value);
+  }
+
+  /** The write of `put`, for a caller that commits it in a transaction with other writes. */
+  putOp(podKey: string, container: PodContainer, wiring: PodWiring): Op & { type: 'put' } {
+    return { type: 'put', key: this.prefix + podKey, value: JSON.stringify({ ...container, ...wiring }) };
   }
 
   /** Forgets a pod. */

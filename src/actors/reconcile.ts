@@ -1,8 +1,8 @@
 /**
- * Start-up repair of what a crashed agent left between IPAM and the pod records. A pod's IP
- * is persisted first and its record last (and on removal the record goes before the IP), so
- * an allocation without a record belongs to an ADD that never answered (its retry allocates
- * again) or to a DEL already past the record. Those allocations are released here.
+ * Start-up repair of what a crashed agent left between IPAM and the pod records. An ADD
+ * records a pod's IP and its record in one transaction, but a DEL removes the record before
+ * the IP, so an allocation without a record belongs to a DEL already past the record (or to
+ * an ADD of an agent version that wrote the IP first). Those allocations are released here.
  */
 import { podKey, type LivePod, type PodAllocation } from '../ipam/index.js';
 import type { PersistentIpam } from '../ipamstore/persistent.js';
@@ -15,8 +15,8 @@ export interface ReconcileLog {
 
 /**
  * Releases every IPAM allocation of a pod that has no pod record; returns what was released.
- * Only sound before the CNI socket opens: at run time an ADD in flight holds an IP before its
- * record is written. A pod Kubernetes reports running with that IP keeps it: handing its
+ * Only sound before the CNI socket opens: at run time an ADD in flight holds an IP (in memory)
+ * before its record is written. A pod Kubernetes reports running with that IP keeps it: handing its
  * address to another pod would be worse than not knowing its sandbox.
  */
 export async function reconcileAllocations(ipam: PersistentIpam, records: readonly PodRecord[], log: ReconcileLog, live: readonly LivePod[] = []): Promise<PodAllocation[]> {

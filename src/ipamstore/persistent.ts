@@ -19,6 +19,24 @@ export class IpamStoreError extends IpamError {
   }
 }
 
+/** A reservation lost its IP (or its pod) to another writer between reserve and commit. */
+export class IpRaceLostError extends IpamStoreError {
+  override readonly name: string = 'IpRaceLostError';
+}
+
+/** An IP held in memory for a pod (see `PersistentIpam.reserve`). */
+export interface IpReservation {
+  readonly ip: string;
+  /**
+   * Records the allocation and `extra` ops in one store transaction. Throws IpamStoreError
+   * when the store fails (the reservation stays held: cancel or release it), IpRaceLostError
+   * when another writer recorded the IP or the pod first (the reservation is then gone).
+   */
+  commit(extra?: readonly Op[]): Promise<void>;
+  /** Frees the IP again if it was never committed. */
+  cancel(): void;
+}
+
 /** What `open` changed to reconcile the store with the live pods. */
 export interface OpenReport {
   readonly released: readonly PodAllocation[];
@@ -30,6 +48,8 @@ const CHUNK = 64;
 /** The node's pod IP allocator backed by the Store. */
 export class PersistentIpam {
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Pods whose IP is held in memory but not yet in the store (see `reserve`). */
+  private readonly reserved = new Set<string>();
 
   private constructor(
     private readonly store: Store,
@@ -68,6 +88,14 @@ export class PersistentIpam {
     return this.serial(pod, () => this.doAllocate(pod, opts));
   }
 
+  /**
+   * Holds an IP for a pod in memory only (no other pod of this instance can get it) until the
+   * caller records it with `commit`, together with its own ops, in one store transaction.
+   */
+  reserve(pod: PodId, opts: AllocateOptions = {}): Promise<IpReservation> {
+    return this.serial(pod, async () => this.doReserve(pod, opts));
+  }
+
   /** A new, persisted IP for a custom interface of a pod that has a main IP. */
   allocateCustomIf(pod: PodId, ifName: string, network = ''): Promise<string> {
     return this.serial(pod, () => this.doAllocateCustom(pod, ifName, network));
@@ -99,31 +127,60 @@ export class PersistentIpam {
   }
 
   private async doAllocate(pod: PodId, opts: AllocateOptions): Promise<string> {
-    const who = podKey(pod);
-    if (this.pool.external) {
-      const ip = this.pool.allocate(pod, opts);
-      const alloc = this.pool.get(pod) as PodAllocation;
-      await wrap(`persist IP ${ip} of pod ${who}`, () => this.store.put(this.keys.pod(pod), encodeRecord(alloc)));
-      return ip;
-    }
-    const known = this.pool.get(pod);
-    if (known) return known.ip;
     for (let attempt = 0; attempt <= this.pool.capacity + 1; attempt++) {
-      const ip = this.pool.allocate(pod, opts);
-      const alloc = this.pool.get(pod) as PodAllocation;
-      const compares: Compare[] = [{ key: this.keys.pod(pod), op: 'absent' }, { key: this.keys.ip(ip), op: 'absent' }];
-      const ops: Op[] = [
-        { type: 'put', key: this.keys.pod(pod), value: encodeRecord(alloc) },
-        { type: 'put', key: this.keys.ip(ip), value: ownerValue(pod) },
-        { type: 'put', key: this.keys.cursor, value: String(this.pool.cursor) },
-      ];
-      const ok = await this.tryTxn(`persist IP ${ip} of pod ${who}`, compares, ops, () => this.pool.release(pod));
-      if (ok) return ip;
+      const r = this.doReserve(pod, opts);
+      try {
+        await r.commit();
+        return r.ip;
+      } catch (err) {
+        if (!(err instanceof IpRaceLostError)) {
+          r.cancel();
+          throw err;
+        }
+      }
+      // the pod's own record may be the other writer's work: then that IP is the pod's
       const stored = await this.readRecord(pod);
       if (stored && this.pool.adopt(stored)) return stored.ip;
-      await this.learnOwner(ip);
     }
-    throw new IpamStoreError(`failed to allocate an IP for pod ${who}: every candidate was taken by another writer`);
+    throw new IpamStoreError(`failed to allocate an IP for pod ${podKey(pod)}: every candidate was taken by another writer`);
+  }
+
+  private doReserve(pod: PodId, opts: AllocateOptions): IpReservation {
+    const who = podKey(pod);
+    if (this.reserved.has(who)) throw new IpamStoreError(`failed to reserve an IP for pod ${who}: its previous reservation is neither committed nor cancelled`);
+    const known = this.pool.get(pod);
+    if (known && !this.pool.external) return { ip: known.ip, commit: (extra = []) => this.commitExtra(who, extra), cancel: () => undefined };
+    const ip = this.pool.allocate(pod, opts);
+    this.reserved.add(who);
+    const alloc = this.pool.get(pod) as PodAllocation;
+    const compares: Compare[] = [];
+    const ops: Op[] = [{ type: 'put', key: this.keys.pod(pod), value: encodeRecord(alloc) }];
+    if (!this.pool.external) {
+      compares.push({ key: this.keys.pod(pod), op: 'absent' }, { key: this.keys.ip(ip), op: 'absent' });
+      ops.push({ type: 'put', key: this.keys.ip(ip), value: ownerValue(pod) }, { type: 'put', key: this.keys.cursor, value: String(this.pool.cursor) });
+    }
+    const cancel = () => {
+      if (this.reserved.delete(who)) this.pool.release(pod);
+    };
+    const commit = async (extra: readonly Op[] = []) => {
+      let ok: boolean;
+      try {
+        ok = (await this.store.txn(compares, [...ops, ...extra])).succeeded;
+      } catch (err) {
+        throw new IpamStoreError(`failed to persist IP ${ip} of pod ${who}: ${causeText(err)}`, { cause: err });
+      }
+      if (ok) return void this.reserved.delete(who);
+      cancel();
+      await this.learnOwner(ip);
+      throw new IpRaceLostError(`failed to persist IP ${ip} of pod ${who}: another writer recorded the IP or the pod first`);
+    };
+    return { ip, commit, cancel };
+  }
+
+  /** Commit of a reservation the store already holds: only the caller's ops are written. */
+  private async commitExtra(who: string, extra: readonly Op[]): Promise<void> {
+    if (extra.length === 0) return;
+    await wrap(`record pod ${who}`, () => this.store.txn([], extra));
   }
 
   private async doAllocateCustom(pod: PodId, ifName: string, network: string): Promise<string> {
@@ -159,6 +216,7 @@ export class PersistentIpam {
 
   private async doRelease(pod: PodId): Promise<PodAllocation | undefined> {
     const who = podKey(pod);
+    this.reserved.delete(who);
     const local = this.pool.release(pod);
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = await this.readRecord(pod);

@@ -4,7 +4,7 @@
  */
 import type { ExecutionContext } from 'ava';
 import { NodeAddressing, PoolExhaustedError, type PodId } from '../../src/ipam/index.js';
-import { IpamStoreError, PersistentIpam } from '../../src/ipamstore/persistent.js';
+import { IpRaceLostError, IpamStoreError, PersistentIpam } from '../../src/ipamstore/persistent.js';
 import type { Store } from '../../src/store/types.js';
 import { defaultIpam, ipamConfig, pod } from './fixtures.js';
 
@@ -189,4 +189,38 @@ export async function customSlotReplaced(t: ExecutionContext, b: Backend): Promi
     '/ipnet/ipam/node-m/ips/10.1.1.2', '/ipnet/ipam/node-m/ips/10.1.1.4',
   ]);
   await t.throwsAsync(ipam.allocateCustomIf(pod('nobody'), 'memif1'), { message: /pod has no main IP/ });
+}
+
+/**
+ * A reservation is memory only until its commit, which writes the allocation and the caller's
+ * record in one transaction; cancel frees it; a writer that recorded the IP first wins and
+ * the loser's record is not written.
+ */
+export async function reservationCommitsOnce(t: ExecutionContext, b: Backend): Promise<void> {
+  const s = await b.connect();
+  t.teardown(() => s.close());
+  const x = await PersistentIpam.open(s, 'node-v', node1, []);
+  const y = await PersistentIpam.open(s, 'node-v', node1, []);
+  const ra = await x.reserve(pod('a'), { container: 'c-a' });
+  const rb = await x.reserve(pod('b'));
+  t.deepEqual([ra.ip, rb.ip], ['10.1.1.2', '10.1.1.3'], 'two reservations of one instance never share an IP');
+  t.deepEqual(await keysUnder(s, '/ipnet/ipam/node-v/pods/'), {}, 'nothing is stored before the commit');
+
+  await ra.commit([{ type: 'put', key: '/test/record/a', value: 'wired' }]);
+  const revs = await Promise.all(['/ipnet/ipam/node-v/pods/default/a', '/ipnet/ipam/node-v/ips/10.1.1.2', '/test/record/a'].map((k) => s.get(k)));
+  t.deepEqual(revs.map((kv) => kv?.value), ['{"ip":"10.1.1.2","customIfIPs":{},"container":"c-a"}', 'default/a', 'wired']);
+  t.is(new Set(revs.map((kv) => kv?.modRevision)).size, 1, 'allocation and record are one transaction');
+
+  rb.cancel();
+  t.is(x.get(pod('b')), undefined);
+  t.deepEqual(x.list().map((p) => p.ip), ['10.1.1.2']);
+
+  // y has not seen a's IP: it reserves the same one, and loses the commit
+  const rc = await y.reserve(pod('c'));
+  t.is(rc.ip, '10.1.1.2');
+  const lost = await t.throwsAsync(rc.commit([{ type: 'put', key: '/test/record/c', value: 'wired' }]), { instanceOf: IpRaceLostError });
+  t.regex(lost?.message ?? '', /another writer recorded the IP or the pod first/);
+  t.is(await s.get('/test/record/c'), undefined, "the loser's record is not written");
+  t.is(y.podFromIP('10.1.1.2')?.name, 'a', 'the loser learned the owner');
+  t.not((await y.reserve(pod('c'))).ip, '10.1.1.2');
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openEmbeddedStore } from '../../src/store/embedded.js';
 import type { Store } from '../../src/store/types.js';
 import {
-  type Backend, customSlotReplaced, externalIpamRecorded, openReconciles, samePodConcurrently, racingWritersNeverShare, releaseAndExhaustion, restartLosesNothing,
+  type Backend, customSlotReplaced, externalIpamRecorded, openReconciles, samePodConcurrently, racingWritersNeverShare, releaseAndExhaustion, reservationCommitsOnce, restartLosesNothing,
   storeFailureLeavesPoolUnchanged,
 } from './persistence-scenarios.js';
 
@@ -46,4 +46,8 @@ test('on the embedded store an external IPAM result is recorded without an owner
 
 test('on the embedded store a re-requested custom interface slot frees its old IP', async (t) => {
   await customSlotReplaced(t, await backend(t));
+});
+
+test('on the embedded store a reservation is committed with the caller\'s record in one transaction, and loses to an earlier writer', async (t) => {
+  await reservationCommitsOnce(t, await backend(t));
 });

@@ -5,7 +5,7 @@ import { openEtcdStore } from '../../src/store/etcd.js';
 import type { Store } from '../../src/store/types.js';
 import { type EtcdServer, startEtcd } from '../helpers/etcd.js';
 import {
-  type Backend, customSlotReplaced, openReconciles, samePodConcurrently, racingWritersNeverShare, releaseAndExhaustion, restartLosesNothing,
+  type Backend, customSlotReplaced, openReconciles, samePodConcurrently, racingWritersNeverShare, releaseAndExhaustion, reservationCommitsOnce, restartLosesNothing,
   storeFailureLeavesPoolUnchanged,
 } from './persistence-scenarios.js';
 import { defaultIpam, pod } from './fixtures.js';
@@ -50,6 +50,10 @@ test('on etcd concurrent requests for one pod yield one IP and one record', asyn
 
 test('on etcd a re-requested custom interface slot frees its old IP', async (t) => {
   await customSlotReplaced(t, backend());
+});
+
+test('on etcd a reservation is committed with the caller\'s record in one transaction, and loses to an earlier writer', async (t) => {
+  await reservationCommitsOnce(t, backend());
 });
 
 // Serial: ava runs serial tests before the concurrent ones, so the outage hits no other test.
