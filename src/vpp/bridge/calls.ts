@@ -5,7 +5,6 @@
  */
 import { UnknownMessageError } from '../binapi/errors.js';
 import { decode, encode } from '../binapi/wire.js';
-import { defOf } from '../binapi/registry.js';
 import { BridgeProtocolError, ProtocolMismatchError, VppRetvalError, VppTimeoutError } from './errors.js';
 import type { Session } from './handshake.js';
 
@@ -18,16 +17,27 @@ export interface CallOptions {
   readonly timeoutMs?: number;
 }
 
-interface Pending {
-  readonly name: string;
-  readonly dump: boolean;
-  readonly details: Msg[];
-  readonly frames: Buffer[];
-  readonly resolve: (v: never) => void;
-  readonly reject: (err: Error) => void;
-  timer: NodeJS.Timeout | undefined;
+/** One call from start to settlement; a class so every call has the same shape. */
+class Call {
   /** Settled (replied, failed or timed out); a waiting entry marked done is skipped. */
-  done: boolean;
+  done = false;
+  /** Details collected so far (dumps only). */
+  readonly details: Msg[] | undefined;
+
+  constructor(
+    readonly ctx: number,
+    readonly name: string,
+    /** The request frame, and for a dump the control_ping that ends its stream. */
+    readonly frame: Buffer,
+    readonly ping: Buffer | undefined,
+    readonly timeoutMs: number,
+    /** `performance.now()` value after which the call fails with VppTimeoutError. */
+    readonly deadline: number,
+    readonly resolve: (v: never) => void,
+    readonly reject: (err: Error) => void,
+  ) {
+    this.details = ping === undefined ? undefined : [];
+  }
 }
 
 /** Highest context used before wrapping; contexts stay below VPP's client-index bit. */
@@ -35,18 +45,24 @@ const MAX_CONTEXT = 0x7fffffff;
 
 /** Calls in flight, their window and their matching. */
 export class CallTracker {
-  private readonly inflight = new Map<number, Pending>();
+  private readonly inflight = new Map<number, Call>();
   /** FIFO of calls beyond the window; entries settled early (timeout) are skipped when reached. */
-  private waiting: { ctx: number; p: Pending }[] = [];
+  private waiting: Call[] = [];
   private waitHead = 0;
   private waitingCount = 0;
   private nextCtx = 1;
   private maxInFlight = 0;
+  /**
+   * One timer for every deadline, armed at the earliest one known: a timer per call cost more
+   * than the rest of a pipelined call. It fires about once per timeout period under load.
+   */
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly window: number,
     private readonly defaultTimeoutMs: number,
-    private readonly send: (frames: Buffer[]) => void,
+    private readonly send: (frame: Buffer) => void,
     private readonly sawPid: (pid: number) => void,
   ) {
     if (!Number.isInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${window}`);
@@ -69,15 +85,15 @@ export class CallTracker {
 
   /** Fails every call (session lost or client closing). */
   failAll(err: Error): void {
-    const all = [...this.inflight.values(), ...this.waiting.slice(this.waitHead).map((w) => w.p).filter((p) => !p.done)];
+    const all = [...this.inflight.values(), ...this.waiting.slice(this.waitHead).filter((c) => !c.done)];
     this.inflight.clear();
     this.waiting = [];
     this.waitHead = 0;
     this.waitingCount = 0;
-    for (const p of all) {
-      p.done = true;
-      clearTimeout(p.timer);
-      p.reject(err);
+    this.disarm();
+    for (const c of all) {
+      c.done = true;
+      c.reject(err);
     }
   }
 
@@ -87,94 +103,132 @@ export class CallTracker {
    */
   accept(s: Session, frame: Buffer): { name: string; msg: Msg } | undefined {
     if (frame.length < 6) return undefined;
-    const name = s.table.nameOf(frame.readUInt16BE(0));
-    if (name === undefined) return undefined;
-    const def = defOf(name);
-    const ctxAt = def?.contextOffset;
-    if (def?.kind === 'event' || ctxAt === undefined || frame.length < ctxAt + 4) {
+    const def = s.table.defAt(frame.readUInt16BE(0));
+    if (def === undefined) return undefined;
+    const ctxAt = def.contextOffset;
+    if (def.kind === 'event' || ctxAt === undefined || frame.length < ctxAt + 4) {
       const d = decode(s.table, frame);
-      return d.ok ? { name: d.name, msg: d.msg as Msg } : undefined;
+      return d.ok ? { name: d.name, msg: d.msg } : undefined;
     }
     const ctx = frame.readUInt32BE(ctxAt);
-    const p = this.inflight.get(ctx);
-    if (p === undefined) return undefined; // late reply of a call that timed out
+    const c = this.inflight.get(ctx);
+    if (c === undefined) return undefined; // late reply of a call that timed out
     const d = decode(s.table, frame);
     if (!d.ok) {
-      this.finish(ctx, p, new BridgeProtocolError(`failed to decode ${name} (reply to ${p.name}): ${d.error.message}`));
+      this.finish(c, new BridgeProtocolError(`failed to decode ${def.name} (reply to ${c.name}): ${d.error.message}`));
       return undefined;
     }
-    const msg = d.msg as Msg;
-    if (name === 'control_ping_reply') {
+    const msg = d.msg;
+    if (def.name === 'control_ping_reply') {
       if (typeof msg.vpe_pid === 'number') this.sawPid(msg.vpe_pid);
-      if (p.dump) this.finish(ctx, p, undefined, p.details);
-      else this.settleReply(ctx, p, msg);
-    } else if (p.dump) {
-      if (def?.kind === 'details') p.details.push(msg);
-      else this.settleReply(ctx, p, msg); // a dump refused with a reply (not seen in 24.02, but cheap)
+      if (c.details !== undefined) this.finish(c, undefined, c.details);
+      else this.settleReply(c, msg);
+    } else if (c.details !== undefined) {
+      if (def.kind === 'details') c.details.push(msg);
+      else this.settleReply(c, msg); // a dump refused with a reply (not seen in 24.02, but cheap)
     } else {
-      this.settleReply(ctx, p, msg);
+      this.settleReply(c, msg);
     }
     return undefined;
   }
 
-  private settleReply(ctx: number, p: Pending, msg: Msg): void {
+  private settleReply(c: Call, msg: Msg): void {
     const rv = msg.retval;
-    if (typeof rv === 'number' && rv !== 0) this.finish(ctx, p, new VppRetvalError(p.name, rv));
-    else this.finish(ctx, p, undefined, msg);
+    if (typeof rv === 'number' && rv !== 0) this.finish(c, new VppRetvalError(c.name, rv));
+    else this.finish(c, undefined, msg);
   }
 
   private start(s: Session, name: string, body: Msg, opts: CallOptions, dump: boolean): Promise<Msg | Msg[]> {
     const ctx = this.allocContext();
-    let frames: Buffer[];
+    let frame: Buffer;
+    let ping: Buffer | undefined;
     try {
-      const header = { client_index: s.clientIndex, context: ctx };
-      frames = [encode(s.table, name, { ...body, ...header })];
-      if (dump) frames.push(encode(s.table, 'control_ping', header));
+      frame = encodeRequest(s, name, body, ctx);
+      if (dump) ping = encodeRequest(s, 'control_ping', EMPTY_BODY, ctx);
     } catch (err) {
       if (err instanceof UnknownMessageError) return Promise.reject(new ProtocolMismatchError([err.nameCrc]));
       return Promise.reject(err);
     }
+    const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
+    const deadline = performance.now() + timeoutMs;
     return new Promise((resolve, reject) => {
-      const p: Pending = { name, dump, details: [], frames, resolve, reject, timer: undefined, done: false };
-      const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
-      p.timer = setTimeout(() => this.finish(ctx, p, new VppTimeoutError(name, timeoutMs)), timeoutMs);
-      if (this.inflight.size < this.window) this.launch(ctx, p);
+      const c = new Call(ctx, name, frame, ping, timeoutMs, deadline, resolve, reject);
+      if (deadline < this.sweepAt) this.arm(deadline);
+      if (this.inflight.size < this.window) this.launch(c);
       else {
-        this.waiting.push({ ctx, p });
+        this.waiting.push(c);
         this.waitingCount++;
       }
     });
   }
 
-  private launch(ctx: number, p: Pending): void {
-    this.inflight.set(ctx, p);
+  private launch(c: Call): void {
+    this.inflight.set(c.ctx, c);
     if (this.inflight.size > this.maxInFlight) this.maxInFlight = this.inflight.size;
-    this.send(p.frames);
+    this.send(c.frame);
+    if (c.ping !== undefined) this.send(c.ping);
   }
 
-  private finish(ctx: number, p: Pending, err: Error | undefined, value?: unknown): void {
-    if (p.done) return;
-    p.done = true;
-    if (this.inflight.get(ctx) === p) this.inflight.delete(ctx);
+  private finish(c: Call, err: Error | undefined, value?: unknown): void {
+    if (c.done) return;
+    c.done = true;
+    if (this.inflight.get(c.ctx) === c) this.inflight.delete(c.ctx);
     else this.waitingCount--;
-    clearTimeout(p.timer);
-    if (err !== undefined) p.reject(err);
-    else p.resolve(value as never);
+    if (err !== undefined) c.reject(err);
+    else c.resolve(value as never);
     this.fillWindow();
+    // Nothing left to time out: an armed timer would only keep the process alive.
+    if (this.inflight.size === 0 && this.waitingCount === 0) this.disarm();
   }
 
   /** Moves waiting calls into the window, in call order. */
   private fillWindow(): void {
     while (this.inflight.size < this.window && this.waitHead < this.waiting.length) {
-      const w = this.waiting[this.waitHead++] as { ctx: number; p: Pending };
-      if (w.p.done) continue;
+      const c = this.waiting[this.waitHead++] as Call;
+      if (c.done) continue;
       this.waitingCount--;
-      this.launch(w.ctx, w.p);
+      this.launch(c);
     }
     if (this.waitHead > 1024 && this.waitHead * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.waitHead);
       this.waitHead = 0;
     }
+  }
+
+  private arm(at: number): void {
+    clearTimeout(this.sweepTimer);
+    this.sweepAt = at;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(1, Math.ceil(at - performance.now())));
+  }
+
+  private disarm(): void {
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Fails every call past its deadline and re-arms for the earliest remaining one. */
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    const expired: Call[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    // Waiting calls first: expiring them before any in-flight one frees the window keeps
+    // fillWindow from sending calls that are already dead.
+    for (let i = this.waitHead; i < this.waiting.length; i++) next = this.collect(this.waiting[i] as Call, now, expired, next);
+    for (const c of this.inflight.values()) next = this.collect(c, now, expired, next);
+    for (const c of expired) this.finish(c, new VppTimeoutError(c.name, c.timeoutMs));
+    if (next < Number.POSITIVE_INFINITY && (this.inflight.size > 0 || this.waitingCount > 0)) this.arm(next);
+  }
+
+  private collect(c: Call, now: number, expired: Call[], next: number): number {
+    if (c.done) return next;
+    if (c.deadline <= now) {
+      expired.push(c);
+      return next;
+    }
+    return c.deadline < next ? c.deadline : next;
   }
 
   private allocContext(): number {
@@ -184,4 +238,24 @@ export class CallTracker {
       if (!this.inflight.has(c)) return c;
     }
   }
+}
+
+const EMPTY_BODY: Msg = Object.freeze({});
+
+/**
+ * Encodes a request with this session's `client_index` and the call's `context`. The body is
+ * encoded as given and the two header fields written in place afterwards, which spares a
+ * merged copy of every body; a body that sets them itself takes the merging path so the
+ * header still wins without its own values being validated twice.
+ */
+function encodeRequest(s: Session, name: string, body: Msg, ctx: number): Buffer {
+  if ('client_index' in body || 'context' in body) return encode(s.table, name, { ...body, client_index: s.clientIndex, context: ctx });
+  const frame = encode(s.table, name, body);
+  const def = s.table.defAt(frame.readUInt16BE(0));
+  const ciAt = def?.clientIndexOffset;
+  const ctxAt = def?.contextOffset;
+  if (ciAt === undefined || ctxAt === undefined) return encode(s.table, name, { ...body, client_index: s.clientIndex, context: ctx });
+  frame.writeUInt32BE(s.clientIndex >>> 0, ciAt);
+  frame.writeUInt32BE(ctx, ctxAt);
+  return frame;
 }

@@ -12,6 +12,7 @@ import { BridgeClosedError, BridgeProtocolError } from './errors.js';
 import { Listeners, type BridgeClientEvents } from './events.js';
 import { CallTracker, type CallOptions, type Msg } from './calls.js';
 import { Handshake, type Session } from './handshake.js';
+import { Outbox } from './outbox.js';
 
 /** How the client behaves; every field has a default. */
 export interface BridgeClientOptions {
@@ -41,9 +42,7 @@ export class BridgeClient {
   private session: Session | undefined;
   private handshake: Handshake | undefined;
   private lastPid: number | undefined;
-  private out: Buffer[] = [];
-  private flushScheduled = false;
-  private writing = false;
+  private readonly outbox: Outbox;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly readyWaiters: (() => void)[] = [];
@@ -61,7 +60,8 @@ export class BridgeClient {
       routingId: `ipnet-${randomBytes(6).toString('hex')}`,
       sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0,
     });
-    this.calls = new CallTracker(this.opts.window, this.opts.timeoutMs, (frames) => this.enqueue(frames),
+    this.outbox = new Outbox(this.dealer, this.opts.maxBatch, (err) => this.lost(`failed to send to bridge: ${err.message}`));
+    this.calls = new CallTracker(this.opts.window, this.opts.timeoutMs, (frame) => this.outbox.push(frame),
       (pid) => this.sawPid(pid));
     this.dealer.events.on('disconnect', () => this.lost('bridge connection lost'));
     this.dealer.connect(endpoint);
@@ -121,21 +121,26 @@ export class BridgeClient {
   }
 
   /** Sends one request and resolves with its decoded reply; VppRetvalError when retval ≠ 0. */
-  request(name: string, body: Msg = {}, opts: CallOptions = {}): Promise<Msg> {
+  request(name: string, body: Msg = NO_FIELDS, opts: CallOptions = NO_OPTIONS): Promise<Msg> {
     const s = this.requireSession(`call ${name}`);
     return this.calls.request(s, name, body, opts);
   }
 
   /** Sends a dump (plus `control_ping`) and resolves with every details message, in order. */
-  dump(name: string, body: Msg = {}, opts: CallOptions = {}): Promise<Msg[]> {
+  dump(name: string, body: Msg = NO_FIELDS, opts: CallOptions = NO_OPTIONS): Promise<Msg[]> {
     const s = this.requireSession(`dump ${name}`);
     return this.calls.dump(s, name, body, opts);
   }
 
   /** Pings VPP; resolves with its PID (a change is also reported as a `restart` event). */
-  async ping(opts: CallOptions = {}): Promise<number> {
-    const r = await this.request('control_ping', {}, opts);
-    return Number(r.vpe_pid);
+  ping(opts: CallOptions = NO_OPTIONS): Promise<number> {
+    // `then`, not `async`: a suspended async function holds several times the memory of a
+    // reaction, and thousands of pings may be waiting for the window at once.
+    try {
+      return this.request('control_ping', NO_FIELDS, opts).then(pidOf);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   /** Issues several calls in the same tick (one ZeroMQ message) and settles each separately. */
@@ -155,11 +160,8 @@ export class BridgeClient {
     clearTimeout(this.retryTimer);
     this.handshake?.cancel();
     this.calls.failAll(new BridgeClosedError('finish call', 'client closed'));
-    if (hadSession) {
-      this.out = [];
-      await this.waitWriter();
-      await this.dealer.send(encodeControl(ControlCode.Bye)).catch(() => undefined);
-    }
+    await this.outbox.stop();
+    if (hadSession) await this.dealer.send(encodeControl(ControlCode.Bye)).catch(() => undefined);
     this.dealer.close();
   }
 
@@ -177,7 +179,7 @@ export class BridgeClient {
     this.handshake?.cancel();
     const hs = new Handshake(this.opts.name, this.opts.handshakeTimeoutMs);
     this.handshake = hs;
-    this.enqueue([hs.request]);
+    this.outbox.push(hs.request);
     hs.result.then((session) => {
       if (this.handshake !== hs || this.state === 'closed') return;
       this.handshake = undefined;
@@ -213,7 +215,7 @@ export class BridgeClient {
     const wasReady = this.state === 'ready';
     this.state = 'connecting';
     this.session = undefined;
-    this.out = [];
+    this.outbox.clear();
     this.calls.failAll(new BridgeClosedError('finish call', reason));
     if (wasReady) this.listeners.emit('disconnected', { reason });
     if (vppRestarted) {
@@ -231,14 +233,16 @@ export class BridgeClient {
     }
   }
 
+  /** `receive()` rather than the socket's async iterator: one promise per message, not three. */
   private async receiveLoop(): Promise<void> {
     try {
-      for await (const frames of this.dealer) {
+      while (!this.dealer.closed) {
+        const frames = await this.dealer.receive();
         if (isControl(frames)) this.control(frames);
         else for (const f of frames) this.frame(f);
       }
     } catch (err) {
-      if (this.state !== 'closed') this.lastError = `receive failed: ${(err as Error).message}`;
+      if (this.state !== 'closed' && !this.dealer.closed) this.lastError = `receive failed: ${(err as Error).message}`;
     }
   }
 
@@ -272,39 +276,13 @@ export class BridgeClient {
         break;
     }
   }
+}
 
-  private enqueue(frames: Buffer[]): void {
-    for (const f of frames) this.out.push(f);
-    if (this.flushScheduled || this.writing) return;
-    this.flushScheduled = true;
-    // A microtask, not a timer: calls made in the same tick still share one message, and a
-    // lone call leaves at once (sync round trips are what the agent mostly does).
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      void this.write();
-    });
-  }
+const NO_FIELDS: Msg = Object.freeze({});
+const NO_OPTIONS: CallOptions = Object.freeze({});
 
-  /** The single writer (ZeroMQ allows one pending send): drains `out` a batch at a time. */
-  private async write(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.out.length > 0 && this.state !== 'closed') {
-        const max = this.opts.maxBatch;
-        const batch = this.out.length <= max ? this.out : this.out.slice(0, max);
-        this.out = this.out.length <= max ? [] : this.out.slice(max);
-        await this.dealer.send(batch);
-      }
-    } catch (err) {
-      if (this.state !== 'closed') this.lost(`failed to send to bridge: ${(err as Error).message}`);
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async waitWriter(): Promise<void> {
-    while (this.writing) await new Promise((r) => setImmediate(r));
-  }
+function pidOf(reply: Msg): number {
+  return Number(reply.vpe_pid);
 }
 
 /** Default of `maxBatch`: measured best throughput for zeromq.js (bigger multipart messages cost more per frame). */
