@@ -10,7 +10,7 @@ import { hostStep, type HostHandle } from '../../src/actors/host-step.js';
 import { podsStep, type PodsHandle } from '../../src/actors/pods-step.js';
 import { coreSteps, type AgentState } from '../../src/actors/steps.js';
 import { vppStep, type VppHandle } from '../../src/actors/vpp-step.js';
-import { compileConfig, formatProblem } from '../../src/config/index.js';
+import { compileConfig, formatProblem, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/util/log.js';
 import { linuxTapHost } from '../../src/vpp/sim/linux-host.js';
 import { VppSimulator } from '../../src/vpp/sim/simulator.js';
@@ -19,7 +19,8 @@ import { ip, ipJson, tempNetns } from '../cni/_harness.js';
 
 type Json = Record<string, unknown>;
 
-async function agentWithHostNetns(t: ExecutionContext, label: string, raw: Json) {
+/** A throwaway netns as host, a simulated VPP creating its TAP host ends there, behind a real bridge. */
+async function hostAndVpp(t: ExecutionContext, label: string, raw: Json) {
   const ns = await tempNetns(t, label);
   const hostErrors: string[] = [];
   const sim = new VppSimulator({ host: linuxTapHost((err) => hostErrors.push(err.message), { hostNetns: ns.name }) });
@@ -32,6 +33,11 @@ async function agentWithHostNetns(t: ExecutionContext, label: string, raw: Json)
     http: { port: 0 }, cni: { socket: join(dir, 'cni.sock') }, hostNetns: ns.path, ...raw,
   }, { hostname: 'host-node' });
   if (!config) throw new Error(problems.map(formatProblem).join('\n'));
+  return { ns, sim, config, hostErrors };
+}
+
+/** Starts the agent in process with the production steps (pod netns untouched); stopped at teardown. */
+async function startHostAgent(t: ExecutionContext, config: Config) {
   const state: AgentState = {};
   const vpp: VppHandle = {};
   const host: HostHandle = {};
@@ -40,7 +46,12 @@ async function agentWithHostNetns(t: ExecutionContext, label: string, raw: Json)
     [...coreSteps(state), vppStep(vpp), hostStep(state, vpp, host), podsStep(state, vpp, pods, { netns: false })]);
   t.teardown(() => agent.stop());
   await agent.started;
-  return { ns, sim, host, hostErrors };
+  return { agent, host };
+}
+
+async function agentWithHostNetns(t: ExecutionContext, label: string, raw: Json) {
+  const env = await hostAndVpp(t, label, raw);
+  return { ...env, ...(await startHostAgent(t, env.config)) };
 }
 
 /** Polls `ip -j addr show dev vpp1` until it carries `cidr` (the agent retries in the background). */
@@ -104,4 +115,21 @@ test.serial('VETH mode: the agent creates the pair before VPP binds AF_PACKET to
   t.deepEqual(await gatewayRoutes(ns.name), [['10.1.0.0/16', '172.30.1.1', 'vpp1']]);
   t.like(simInterface(sim, (i) => i.name === 'host-vpp2'), { addresses: ['172.30.1.1/24'], hostIfName: 'vpp2' });
   t.deepEqual((await host.side?.converge())?.lines, []);
+});
+
+test.serial('a restarted agent reads the converged host side and changes nothing', async (t) => {
+  const { ns, config } = await hostAndVpp(t, 'agrst', {});
+  const first = await startHostAgent(t, config);
+  const link = await vpp1WithAddress(ns.name, '172.30.1.2/24');
+  t.deepEqual(await gatewayRoutes(ns.name), [['10.1.0.0/16', '172.30.1.1', 'vpp1']]);
+  t.true((first.host.side?.changes ?? 0) > 0);
+  await first.agent.stop();
+
+  const before = await ip('-n', ns.name, '-d', 'addr', 'show');
+  const second = await startHostAgent(t, config);
+  // its start-up read found the host side as the node wants it: no change, nothing pending
+  t.like(second.host.side, { runs: 1, changes: 0 });
+  t.is(await ip('-n', ns.name, '-d', 'addr', 'show'), before);
+  const [same] = await ipJson('-n', ns.name, 'link', 'show', 'dev', 'vpp1');
+  t.is(same?.ifindex, link.ifindex);
 });
