@@ -1,7 +1,9 @@
 /**
  * The agent's event history: every actor transition and every VPP transaction, in a bounded
- * ring, queryable with contiv's filters so operators can replay what happened and why.
+ * ring, queryable with contiv's filters so operators can replay what happened and why. Live
+ * observers (a state-machine visualizer) may also take the raw inspection stream it is fed.
  */
+import type { InspectionEvent } from 'xstate';
 
 /** One recorded entry. */
 export interface HistoryRecord {
@@ -36,6 +38,7 @@ export class History {
   private next = 0;
   private count = 0;
   private seq = 0;
+  private readonly observers = new Set<(ev: InspectionEvent) => void>();
 
   constructor(
     readonly limit: number,
@@ -51,6 +54,17 @@ export class History {
     this.next = (this.next + 1) % this.limit;
     this.count = Math.min(this.count + 1, this.limit);
     return rec;
+  }
+
+  /** Adds a live observer of every inspection event of every actor; returns its removal. */
+  observeInspection(observer: (ev: InspectionEvent) => void): () => void {
+    this.observers.add(observer);
+    return () => void this.observers.delete(observer);
+  }
+
+  /** Hands one raw inspection event to the live observers (the ring keeps only transitions). */
+  inspected(ev: InspectionEvent): void {
+    for (const observer of this.observers) observer(ev);
   }
 
   /** Records oldest first, filtered. */

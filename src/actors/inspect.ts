@@ -1,6 +1,8 @@
 /**
  * Feeds XState's inspection stream into the event history: each transition of an actor
  * becomes one record (event, from → to), which is what operators ask "what happened" with.
+ * Every raw event (registrations, events, snapshots) also goes to the history's live
+ * observers, so a visualizer sees the same actors without a second hook in each registry.
  */
 import type { InspectionEvent } from 'xstate';
 import type { History } from './history.js';
@@ -9,6 +11,7 @@ import type { History } from './history.js';
 export function inspectInto(history: History, name: string): (ev: InspectionEvent) => void {
   const last = new Map<string, string>();
   return (ev) => {
+    history.inspected(ev);
     if (ev.type !== '@xstate.snapshot') return;
     const snap = ev.snapshot as { value?: unknown; status?: string };
     if (snap.value === undefined) return; // promise actors (effects) have no state value
