@@ -147,9 +147,11 @@ export class PersistentIpam {
 
   private doReserve(pod: PodId, opts: AllocateOptions): IpReservation {
     const who = podKey(pod);
-    if (this.reserved.has(who)) throw new IpamStoreError(`failed to reserve an IP for pod ${who}: its previous reservation is neither committed nor cancelled`);
     const known = this.pool.get(pod);
-    if (known && !this.pool.external) return { ip: known.ip, commit: (extra = []) => this.commitExtra(who, extra), cancel: () => undefined };
+    if (known && !this.pool.external && !this.reserved.has(who)) {
+      return { ip: known.ip, commit: (extra = []) => this.commitExtra(who, extra), cancel: () => undefined };
+    }
+    // a reservation left open by a failed ADD whose revert could not release it is taken over
     const ip = this.pool.allocate(pod, opts);
     this.reserved.add(who);
     const alloc = this.pool.get(pod) as PodAllocation;

@@ -215,6 +215,13 @@ export async function reservationCommitsOnce(t: ExecutionContext, b: Backend): P
   t.is(x.get(pod('b')), undefined);
   t.deepEqual(x.list().map((p) => p.ip), ['10.1.1.2']);
 
+  // the retry of an ADD whose failure left its reservation open takes it over: same IP, one record
+  const left = await x.reserve(pod('d'));
+  const retry = await x.reserve(pod('d'));
+  t.is(retry.ip, left.ip);
+  await retry.commit();
+  t.is((await s.get(`/ipnet/ipam/node-v/ips/${left.ip}`))?.value, 'default/d');
+
   // y has not seen a's IP: it reserves the same one, and loses the commit
   const rc = await y.reserve(pod('c'));
   t.is(rc.ip, '10.1.1.2');
