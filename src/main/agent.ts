@@ -7,6 +7,7 @@ import { startAgent } from '../actors/agent.js';
 import { coreSteps, type AgentState } from '../actors/steps.js';
 import { vppStep, type VppHandle } from '../actors/vpp-step.js';
 import { podsStep, type PodsHandle } from '../actors/pods-step.js';
+import { hostStep } from '../actors/host-step.js';
 import { createLogger } from '../util/log.js';
 
 const usage = `usage: ipnet-agent [--config FILE] [--check-config]
@@ -67,7 +68,7 @@ export async function main(argv: string[]): Promise<void> {
   const pods: PodsHandle = {};
   // pod namespaces (and the simulator's pod TAPs) are real only when the agent may create them
   const root = process.getuid?.() === 0;
-  const agent = await startAgent(config, log, [...coreSteps(state), vppStep(vpp, { realPodTaps: root }), podsStep(state, vpp, pods, { netns: root })]);
+  const agent = await startAgent(config, log, [...coreSteps(state), vppStep(vpp, { realPodTaps: root }), hostStep(state, vpp), podsStep(state, vpp, pods, { netns: root })]);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
