@@ -85,6 +85,10 @@ test.serial('TAP mode: the host end VPP creates gets hostIP/len, MTU, up and the
   t.is((link.linkinfo as Json).info_kind, 'tun');
   const want = [['10.1.0.0/16', '172.30.1.1', 'vpp1'], ['10.96.0.0/12', '172.30.1.1', 'vpp1']];
   t.deepEqual(await gatewayRoutes(ns.name), want);
+  // the host's kernel now sends a pod on another node and a service to VPP, from hostIP
+  for (const dst of ['10.1.2.7', '10.96.0.10']) {
+    t.like((await ipJson('-n', ns.name, 'route', 'get', dst))[0], { gateway: '172.30.1.1', dev: 'vpp1', prefsrc: '172.30.1.2' }, dst);
+  }
   // VPP's end of the same interconnect, as the simulator holds it
   t.like(simInterface(sim, (i) => i.tag === 'tap-vpp2'), { addresses: ['172.30.1.1/24'], tap: { hostIfName: 'vpp1' } });
 
