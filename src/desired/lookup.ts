@@ -4,9 +4,12 @@
  * copies. Mapping to the original's methods: GetPodIfNames → `getPodIfNames`, GetPodByIf →
  * `getPodByIf`, GetNodeIP → `getNodeIP`, GetHostIPs → `getHostIPs`,
  * GetHostInterconnectIfName → `getHostInterconnectIfName`, GetVxlanBVIIfName →
- * `getVxlanBVIIfName`, StateToString → `stateToString`.
+ * `getVxlanBVIIfName`, StateToString → `stateToString`, and the handler's HandlesEvent →
+ * `handlesEvent`.
  */
 import type { Config } from '../config/types.js';
+import { formatCidr, parseCidr } from '../ipam/ipv4.js';
+import type { LocalNodeInput } from './inputs.js';
 import type { ItemSet } from './itemset.js';
 import { vppInterfaceKey } from './keys.js';
 import { podOwner } from './model.js';
@@ -21,6 +24,22 @@ export interface NodeState {
   /** The node IP's network in masked form (`192.168.16.0/24`). */
   readonly nodeIPNet: string | undefined;
   readonly hostIPs: readonly string[];
+}
+
+/**
+ * The node state of a running node: the node IP's CIDR (`192.168.16.1/24`) split into the
+ * plain IP and its masked network. No DHCP lease watcher exists yet, so `watchingDHCP` is false.
+ */
+export function nodeStateOf(local: LocalNodeInput): NodeState {
+  const cidr = local.addressing.nodeIP;
+  const slash = cidr?.indexOf('/') ?? -1;
+  return {
+    useDHCP: local.useDHCP,
+    watchingDHCP: false,
+    nodeIP: cidr === undefined ? undefined : slash < 0 ? cidr : cidr.slice(0, slash),
+    nodeIPNet: cidr === undefined || slash < 0 ? undefined : formatCidr(parseCidr(cidr)),
+    hostIPs: local.hostIPs,
+  };
 }
 
 /** Logical names of one pod's interfaces; all empty and `exists: false` when not configured. */
@@ -98,4 +117,33 @@ export function stateToString(state: NodeState, desired: ItemSet): string {
   pods.sort();
   return `useDHCP: ${state.useDHCP}, watchingDHCP: ${state.watchingDHCP}, nodeIP: ${state.nodeIP ?? ''}, `
     + `nodeIPNet: ${state.nodeIPNet ?? ''}, hostIPs: [${state.hostIPs.join(', ')}], vppIfaceToPod: {${pods.join(', ')}}`;
+}
+
+/** A controller event as HandlesEvent sees it (§10.1): its contiv name and the fields it reads. */
+export interface ControllerEvent {
+  /** `AddPod`, `DeletePod`, `KubeStateChange`, `NodeUpdate`, `Shutdown`, or any resync's name. */
+  readonly name: string;
+  /** False for every resync kind (DBResync, HealingResync, NodeIPv4Change, …). */
+  readonly isUpdate: boolean;
+  /** KubeStateChange: the changed resource (`pod`, `node`, …). */
+  readonly resource?: string;
+  /** NodeUpdate: the node that changed. */
+  readonly nodeName?: string;
+}
+
+/** HandlesEvent: every resync, pod ADD/DEL, pod state changes, other nodes' updates, shutdown. */
+export function handlesEvent(event: ControllerEvent, thisNodeName: string): boolean {
+  if (!event.isUpdate) return true;
+  switch (event.name) {
+    case 'AddPod':
+    case 'DeletePod':
+    case 'Shutdown':
+      return true;
+    case 'KubeStateChange':
+      return event.resource === 'pod';
+    case 'NodeUpdate':
+      return event.nodeName !== undefined && event.nodeName !== thisNodeName;
+    default:
+      return false;
+  }
 }
