@@ -13,6 +13,7 @@ import { podCniHandler } from './cni-handler.js';
 import { Dataplane } from './dataplane.js';
 import { History, parseHistoryQuery } from './history.js';
 import { inspectInto } from './inspect.js';
+import { attachInspection } from './inspection-hookup.js';
 import { podDriver, podRef } from './pod-driver.js';
 import { PodRecords } from './pod-records.js';
 import { reconcileAllocations } from './reconcile.js';
@@ -53,6 +54,7 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
         log.error({ podKey, reason }, 'pod actor keeps failing'),
       );
       Object.assign(out, { dataplane, pods, history });
+      await attachInspection(ctx, { history, dataplane, local }); // before any actor starts: lookup route, visualizer stream
 
       // peers known from the node-ID records: desired before the first resync, so it keeps their tunnels
       const nodeSync = need(state.nodeSync, 'node sync');
