@@ -8,7 +8,7 @@ import { compileConfig, type Config } from '../../src/config/index.js';
 import { hostInterconnectItems, localNodeInput } from '../../src/desired/index.js';
 import { NodeAddressing } from '../../src/ipam/index.js';
 import { hostIPsOf, readHostNet } from '../../src/linux/host-read.js';
-import { applyHostSide, hostSideFrom } from '../../src/linux/host.js';
+import { applyHostSide, hostSideFrom, planHostSide } from '../../src/linux/host.js';
 import { parseNetnsPath } from '../../src/linux/netns-path.js';
 import { ip, ipJson, tempNetns } from '../cni/_harness.js';
 
@@ -107,4 +107,19 @@ test('hostNetns is the agent\'s own namespace by default and must otherwise be a
     t.is(config, undefined, bad);
     t.like(problems.find((p) => p.key === 'hostNetns'), { severity: 'error', value: bad });
   }
+});
+
+test('STN: the host end takes the static MAC and the stolen NIC\'s address, and routes pods via the STN gateway', (t) => {
+  const config = nodeConfig({ stealInterface: 'eth1', nodeConfig: [{ nodeName: 'host-node', mainVPPInterface: { interfaceName: 'GigabitEthernet0/8/0' } }] });
+  const addressing = new NodeAddressing(config.ipamConfig, 1, { staticGateway: undefined });
+  const stn = { ips: ['192.168.16.10/24'], gateway: '192.168.16.1', routes: [] };
+  const spec = hostSideFrom(hostInterconnectItems(config, localNodeInput(config, addressing, { firstDpdkNic: '', hostIPs: [], stn })));
+  const bare = { name: 'vpp1', mtu: 1500, mac: '02:fe:00:00:00:01', up: false, kind: 'tun', addresses: [] };
+  t.deepEqual(planHostSide(spec, { links: new Map([['vpp1', bare]]), routes: [] }), {
+    pending: [],
+    lines: [
+      'link set dev vpp1 address 00:00:00:00:00:02', 'link set dev vpp1 up',
+      'addr replace 192.168.16.10/24 dev vpp1', 'route replace 10.1.0.0/16 via 192.168.16.1 dev vpp1',
+    ],
+  });
 });
