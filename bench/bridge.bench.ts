@@ -3,7 +3,7 @@
  * the client here. Baseline in the same run: a raw ZeroMQ ROUTER echo child, same transport.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,13 +101,41 @@ async function throughput(name: string, bridgePid: number, calls: number, frames
   figure(SUITE, `  CPU per call: client / bridge+sim`, `${clientUs.toFixed(1)}µs / ${bridgeUs.toFixed(1)}µs -> ${Math.round(1e6 / Math.max(clientUs, bridgeUs)).toLocaleString('en')} calls/s if each had a free core`);
 }
 
+/** Newest modification time (ms) of the files under `dir`, or 0 when it does not exist. */
+async function newest(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const times = await Promise.all(entries.filter((e) => e.isFile())
+    .map(async (e) => (await stat(join(e.parentPath, e.name))).mtimeMs));
+  return Math.max(0, ...times);
+}
+
+/**
+ * How to start the bridge child. `bin/ipnet-vpp-bridge.js` prefers a compiled `dist/` when one
+ * exists; a `dist/` older than the sources would silently measure old code, so then the same
+ * CLI entry point runs from the sources instead, and the suite says which tree it measured.
+ */
+async function bridgeCommand(listen: string): Promise<{ args: string[]; tree: string }> {
+  const cli = ['--listen', listen, '--backend', 'sim'];
+  const built = await newest(join(root, 'dist/src'));
+  if (built === 0) return { args: [join(root, 'bin/ipnet-vpp-bridge.js'), ...cli], tree: 'sources (no dist/)' };
+  const sources = Math.max(...(await Promise.all(['src/vpp', 'src/main'].map((d) => newest(join(root, d))))));
+  if (built >= sources) return { args: [join(root, 'bin/ipnet-vpp-bridge.js'), ...cli], tree: 'dist/ (newer than src/)' };
+  const main = JSON.stringify(join(root, 'src/main/vpp-bridge.ts'));
+  return {
+    args: ['--import=tsx', '--input-type=module', '-e', `const m = await import(${main}); await m.main(process.argv.slice(1));`, ...cli],
+    tree: 'sources (dist/ is older than src/, so bin/ would run stale code)',
+  };
+}
+
 /** Runs every figure of the bridge suite. */
 export default async function (): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'ipnet-bench-bridge-'));
   const echoEp = `ipc://${join(dir, 'echo.sock')}`;
   const bridgeEp = `ipc://${join(dir, 'bridge.sock')}`;
   const echo = await child(['--input-type=module', '-e', ECHO, echoEp]);
-  const bridge = await child([join(root, 'bin/ipnet-vpp-bridge.js'), '--listen', bridgeEp, '--backend', 'sim']);
+  const cmd = await bridgeCommand(bridgeEp);
+  figure(SUITE, 'bridge child runs', cmd.tree);
+  const bridge = await child(cmd.args);
   try {
     const d = new Dealer({ sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0 });
     d.connect(echoEp);
