@@ -94,6 +94,21 @@ export async function readLog(path: string): Promise<LogContents> {
   return { records, validBytes: at, totalBytes: buf.length };
 }
 
+/**
+ * The records a snapshot holding everything up to `seq` does not hold yet. Records at or
+ * below `seq` are what a crash between a compaction's snapshot and its log truncate left;
+ * a gap after it means lost records, refused rather than guessed over.
+ */
+export function recordsAfter(path: string, seq: number, records: readonly LogRecord[]): LogRecord[] {
+  const out: LogRecord[] = [];
+  for (const rec of records) {
+    if (rec.seq <= seq && out.length === 0) continue;
+    if (rec.seq !== seq + out.length + 1) throw new StoreCorruptError(path, `log record ${rec.seq} follows ${seq + out.length}: records are missing`);
+    out.push(rec);
+  }
+  return out;
+}
+
 function parseRecord(path: string, at: number, payload: Buffer): LogRecord {
   const fail = (why: string): never => {
     throw new StoreCorruptError(path, `log frame at byte ${at} ${why}`);

@@ -5,10 +5,10 @@
  * into a snapshot (embedded-file.ts) now and then (embedded-journal.ts). Opening replays the
  * snapshot, then the log records after it.
  */
-import { StoreCorruptError, StoreRequestError, StoreUnavailableError, causeText } from './errors.js';
+import { StoreRequestError, StoreUnavailableError, causeText } from './errors.js';
 import { loadSnapshot, lockStoreFile, type Snapshot, type StoredKV } from './embedded-file.js';
 import { Journal, defaultCompaction, type CompactionPolicy } from './embedded-journal.js';
-import { LogFile, logPathOf, readLog, type LogOp, type LogRecord } from './embedded-log.js';
+import { LogFile, logPathOf, readLog, recordsAfter, type LogOp } from './embedded-log.js';
 import type { Compare, KV, Lease, Op, Store, StoreStatus, TxnResult, Watch, WatchEvent } from './types.js';
 
 interface Entry extends KV {
@@ -77,10 +77,17 @@ export class EmbeddedStore implements Store {
       const snap = await loadSnapshot(path);
       const logPath = logPathOf(path);
       const contents = await readLog(logPath);
-      store = new EmbeddedStore(path, snap);
-      const seq = store.replay(logPath, snap.logSeq, contents.records);
-      const log = await LogFile.open(logPath, contents);
-      store.journal = new Journal(path, log, seq, store.journalSource(), opts.compaction ?? defaultCompaction);
+      const s = new EmbeddedStore(path, snap);
+      const records = recordsAfter(logPath, snap.logSeq, contents.records);
+      for (const rec of records) {
+        for (const op of rec.ops) s.applyOp(op);
+        s.revision = rec.revision;
+        s.nextLeaseId = rec.nextLeaseId;
+      }
+      const source = { counters: () => ({ revision: s.revision, nextLeaseId: s.nextLeaseId }), liveBytes: () => s.bytes, snapshot: () => s.snapshot() };
+      const seq = records.at(-1)?.seq ?? snap.logSeq;
+      s.journal = new Journal(path, await LogFile.open(logPath, contents), seq, source, opts.compaction ?? defaultCompaction);
+      store = s;
     } catch (err) {
       await unlock();
       throw err;
@@ -241,31 +248,6 @@ export class EmbeddedStore implements Store {
     this.data.set(e.key, e);
     this.bytes += e.key.length + e.value.length + ENTRY_OVERHEAD;
     if (e.lease !== undefined) this.leases.get(e.lease)?.keys.add(e.key);
-  }
-
-  /**
-   * Applies the log records the snapshot does not hold yet; returns the last sequence number
-   * on disk. A gap in the sequence means lost records: refused rather than guessed over.
-   */
-  private replay(logPath: string, snapSeq: number, records: readonly LogRecord[]): number {
-    let seq = snapSeq;
-    for (const rec of records) {
-      if (rec.seq <= snapSeq) continue; // already folded into the snapshot (crash before the log was emptied)
-      if (rec.seq !== seq + 1) throw new StoreCorruptError(logPath, `log record ${rec.seq} follows ${seq}: records are missing`);
-      for (const op of rec.ops) this.applyOp(op);
-      this.revision = rec.revision;
-      this.nextLeaseId = rec.nextLeaseId;
-      seq = rec.seq;
-    }
-    return seq;
-  }
-
-  private journalSource() {
-    return {
-      counters: () => ({ revision: this.revision, nextLeaseId: this.nextLeaseId }),
-      liveBytes: () => this.bytes,
-      snapshot: () => this.snapshot(),
-    };
   }
 
   private notify(events: readonly WatchEvent[]): void {

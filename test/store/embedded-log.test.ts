@@ -148,3 +148,12 @@ test('a store file of the first format (whole store in one JSON, no log) opens, 
   t.is((JSON.parse(await readFile(path, 'utf8')) as { version: number }).version, 2);
   t.deepEqual(await dump(path, '/old/'), ['/old/a=A@2/5', '/old/b=B@7/7', '/old/c=C@8/8']);
 });
+
+test('a log whose records skip a sequence number (a frame cut out) fails to open instead of replaying around the gap', async (t) => {
+  const path = await tempFile(t);
+  const ends = await threeBatches(path);
+  const bytes = await readFile(`${path}.log`);
+  await writeFile(`${path}.log`, Buffer.concat([bytes.subarray(0, ends[0]), bytes.subarray(ends[1])]));
+  const err = await t.throwsAsync(openEmbeddedStore(path), { instanceOf: StoreCorruptError });
+  t.regex(err?.message ?? '', /log record 3 follows 1: records are missing/);
+});
