@@ -9,7 +9,7 @@ import { hostRouteGateway, ItemSet, nodeItems, peerItems, peerOwner, podItems, p
 import type { Item, LocalNodeInput, PeerAddressing, Plan, PodInput } from '../desired/index.js';
 import type { VppChannel } from '../vpp/api/channel.js';
 import { NameIndex } from '../vpp/api/names.js';
-import { apply, planVpp, planVppDelta, tapHostsFrom, type ApplyFailure, type OpOutcome } from '../vpp/apply/index.js';
+import { apply, linuxItemsOf, planVpp, planVppDelta, tapHostsFrom, type ApplyFailure, type OpOutcome } from '../vpp/apply/index.js';
 import { retrieve } from '../vpp/retrieve/index.js';
 
 /** A transaction VPP refused; VPP was reverted to the state before it. */
@@ -111,10 +111,10 @@ export class Dataplane {
       // pod or peer change cost O(all items), quadratic over 1,000 peers
       const before = [...this.desired.ownedBy(owner)].map((k) => this.desired.get(k) as Item);
       const changed = this.desired.replaceOwner(owner, items);
-      // nothing changed (a peer re-announced at start-up, a repeated ADD): a delta plan over no
-      // keys is empty, so skip planning and applying, which copy whole sets
+      // nothing changed (a peer re-announced at start-up, a repeated ADD): nothing to send
       if (changed.length === 0) return { what, ops: 0, calls: [], ms: 0 };
-      const p = planVppDelta(changed, this.desired, this.actual, this.linuxItems());
+      // views of the sets and an in-place record: the transaction costs O(this owner's keys)
+      const p = planVppDelta(changed, this.desired, this.actual, linuxItemsOf(this.desired));
       try {
         return await this.run(what, p, this.actual);
       } catch (err) {
@@ -128,7 +128,7 @@ export class Dataplane {
   private async run(what: string, p: Plan, actual: ItemSet): Promise<TxnReport> {
     const t0 = performance.now();
     this.lastPlan = p;
-    const r = await apply(this.ch, p.ops, this.index, { actual, tapHost: tapHostsFrom(this.desired) });
+    const r = await apply(this.ch, p.ops, this.index, { actual, inPlace: true, tapHost: tapHostsFrom(this.desired) });
     this.lastOutcomes = r.outcomes;
     if (!r.ok) throw new TransactionError(what, r);
     this.actual = r.actual;
@@ -138,7 +138,7 @@ export class Dataplane {
     return report;
   }
 
-  /** Linux items stand in as present: src/linux creates them (pods) or the host owns them. */
+  /** Linux items stand in as present (resync): src/linux creates them (pods) or the host owns them. */
   private linuxItems(): Item[] {
     return [...this.desired].filter((i) => !i.kind.startsWith('vpp-'));
   }

@@ -45,6 +45,16 @@ export interface Plan {
   readonly steps: number;
 }
 
+/**
+ * What the delta planner reads from a set: lookups by key and reverse dependencies, never a
+ * scan, so it can be handed a filtered or overlaid view of the sets instead of a copy.
+ */
+export interface ItemView {
+  get(key: string): Item | undefined;
+  has(key: string): boolean;
+  dependents(key: string): Iterable<string>;
+}
+
 /** Planner knobs. */
 export interface PlanOptions {
   /** Which actual items may be deleted when not desired (default: ipnet's names, never SB origin). */
@@ -70,7 +80,7 @@ export function plan(desired: ItemSet, actual: ItemSet, opts: PlanOptions = {}):
  * Plan restricted to `changed` keys (what `ItemSet.replaceOwner` returned) plus everything
  * they drag along: dependents of deleted/recreated items and pending items they unblock.
  */
-export function planDelta(changed: Iterable<string>, desired: ItemSet, actual: ItemSet, opts: PlanOptions = {}): Plan {
+export function planDelta(changed: Iterable<string>, desired: ItemView, actual: ItemView, opts: PlanOptions = {}): Plan {
   const owns = opts.owns ?? ownedByIpnet;
   const del = new Set<string>();
   const create = new Map<string, Item>();
@@ -108,7 +118,7 @@ export function planDelta(changed: Iterable<string>, desired: ItemSet, actual: I
 }
 
 /** Desired items that were waiting on something now being created join the plan. */
-function wakeDependents(create: Map<string, Item>, desired: ItemSet, actual: ItemSet, del: ReadonlySet<string>): void {
+function wakeDependents(create: Map<string, Item>, desired: ItemView, actual: ItemView, del: ReadonlySet<string>): void {
   const work = [...create.keys()];
   while (work.length > 0) {
     const k = work.pop() as string;
@@ -121,7 +131,7 @@ function wakeDependents(create: Map<string, Item>, desired: ItemSet, actual: Ite
 }
 
 /** Items to create whose dependencies will not exist after the plan, transitively. */
-function findPending(create: Map<string, Item>, actual: ItemSet, del: ReadonlySet<string>): Pending[] {
+function findPending(create: Map<string, Item>, actual: ItemView, del: ReadonlySet<string>): Pending[] {
   const state = new Map<string, 'visiting' | 'ok' | 'pending'>();
   const out: Pending[] = [];
   const available = (dep: string, path: string[]): boolean => {
@@ -146,7 +156,7 @@ function findPending(create: Map<string, Item>, actual: ItemSet, del: ReadonlySe
 }
 
 /** Assigns steps: delete levels from actual dependents, create/update levels from deps. */
-function order(del: Set<string>, create: Map<string, Item>, update: Map<string, Item>, actual: ItemSet): Omit<Plan, 'pending'> {
+function order(del: Set<string>, create: Map<string, Item>, update: Map<string, Item>, actual: ItemView): Omit<Plan, 'pending'> {
   const dLevel = new Map<string, number>();
   const deleteLevel = (k: string): number => {
     const known = dLevel.get(k);
@@ -203,7 +213,7 @@ function goesWithBase(it: Item, del: ReadonlySet<string>): boolean {
   return it.kind.startsWith('vpp-interface-') && it.derivedFrom !== undefined && del.has(it.derivedFrom);
 }
 
-/** Records a fully applied plan into the actual set, so the next plan starts from it. */
+/** Records a fully applied plan into the actual set (in place), so the next plan starts from it. */
 export function recordApplied(actual: ItemSet, ops: readonly Op[]): void {
   for (const o of ops) {
     if (o.op === 'delete') actual.delete(o.key);

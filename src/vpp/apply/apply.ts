@@ -45,8 +45,13 @@ export type ApplyResult = ApplySuccess | ApplyFailure;
 
 /** Knobs of one apply run. */
 export interface ApplyOptions {
-  /** The actual set to record successes into (copied; default empty). */
+  /** The actual set to record successes into (copied unless `inPlace`; default empty). */
   readonly actual?: ItemSet;
+  /**
+   * Record into `actual` itself, only once every op succeeded: the caller's long-lived set
+   * stays as it was on failure, and a success costs O(ops) instead of a copy of the node.
+   */
+  readonly inPlace?: boolean;
   /** Where VPP puts the host end of TAPs it creates. */
   readonly tapHost?: (vppName: string) => TapHostHint | undefined;
 }
@@ -89,7 +94,7 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
       return { ok: false, error: rootCause(failure.cause), outcomes, revertErrors };
     }
   }
-  const actual = opts.actual?.clone() ?? new ItemSet();
+  const actual = (opts.inPlace === true ? opts.actual : opts.actual?.clone()) ?? new ItemSet();
   recordApplied(actual, ops);
   return { ok: true, outcomes: ops.map((op) => status.get(op) as OpOutcome), actual };
 }

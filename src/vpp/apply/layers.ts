@@ -4,11 +4,14 @@
  * only dependencies. `planVpp` plans the VPP part: desired VPP items against what retrieve
  * found, with the Linux items the Linux layer reports standing in as present, and never
  * plans a Linux op (a Linux item is neither created nor deleted through VPP).
+ * `planVppDelta` sees the sets through filtered views, so one pod's plan costs O(its keys)
+ * however many items the node holds; the full `planVpp` (resync) copies.
  */
 import { ownedByIpnet } from '../../desired/descriptors.js';
 import { ItemSet } from '../../desired/itemset.js';
 import type { Item } from '../../desired/model.js';
-import { plan, planDelta, type Plan } from '../../desired/plan.js';
+import { vppInterfaceKey } from '../../desired/keys.js';
+import { plan, planDelta, type ItemView, type Plan } from '../../desired/plan.js';
 import type { TapHostHint } from './context.js';
 
 /** Whether an item is realised in VPP (as opposed to Linux). */
@@ -40,18 +43,64 @@ export function planVpp(desired: ItemSet, actualVpp: ItemSet, linux: Iterable<It
   return plan(d, a, { owns: ownsVpp });
 }
 
-/** VPP plan restricted to changed keys (one pod's or peer's transaction). */
-export function planVppDelta(changed: Iterable<string>, desired: ItemSet, actualVpp: ItemSet, linux: Iterable<Item> = []): Plan {
-  const { d, a } = sets(desired, actualVpp, linux);
-  return planDelta(changed, d, a, { owns: ownsVpp });
+/**
+ * VPP plan restricted to changed keys (one pod's or peer's transaction). `linux`: Linux
+ * items known to exist, looked up by key (e.g. `linuxItemsOf(desired)`).
+ */
+export function planVppDelta(changed: Iterable<string>, desired: ItemView, actualVpp: ItemView, linux: ItemView = NOTHING): Plan {
+  return planDelta(changed, vppItemsOf(desired), overlay(actualVpp, linux), { owns: ownsVpp });
 }
 
-/** Host-side TAP placement from the desired Linux TAP_TO_VPP items (name inside the netns, netns). */
-export function tapHostsFrom(desired: ItemSet): (vppName: string) => TapHostHint | undefined {
-  const byVpp = new Map<string, TapHostHint>();
-  for (const it of desired) {
-    if (it.kind !== 'linux-interface' || it.value.tap === undefined) continue;
-    byVpp.set(it.value.tap.vpp_tap_if_name, { hostIfName: it.value.host_if_name, namespace: it.value.namespace?.reference });
-  }
-  return (name) => byVpp.get(name);
+const NOTHING: ItemView = { get: () => undefined, has: () => false, dependents: () => [] };
+
+/** The VPP items of a set, as a view. */
+export function vppItemsOf(set: ItemView): ItemView {
+  return filtered(set, true);
+}
+
+/** The Linux items of a set, as a view. */
+export function linuxItemsOf(set: ItemView): ItemView {
+  return filtered(set, false);
+}
+
+function filtered(set: ItemView, vpp: boolean): ItemView {
+  const get = (k: string): Item | undefined => {
+    const it = set.get(k);
+    return it !== undefined && isVppItem(it) === vpp ? it : undefined;
+  };
+  return { get, has: (k) => get(k) !== undefined, dependents: (k) => only(set.dependents(k), (d) => get(d) !== undefined) };
+}
+
+/** `base` with `extra`'s items added where `base` has none (as `put` into a copy would). */
+function overlay(base: ItemView, extra: ItemView): ItemView {
+  if (extra === NOTHING) return base;
+  return {
+    get: (k) => extra.get(k) ?? base.get(k),
+    has: (k) => extra.has(k) || base.has(k),
+    dependents: (k) => {
+      const a = base.dependents(k);
+      const b = [...only(extra.dependents(k), (d) => !base.has(d))];
+      return b.length === 0 ? a : [...a, ...b];
+    },
+  };
+}
+
+function* only(keys: Iterable<string>, keep: (k: string) => boolean): Iterable<string> {
+  for (const k of keys) if (keep(k)) yield k;
+}
+
+/**
+ * Host-side TAP placement from the desired Linux TAP_TO_VPP items (name inside the netns,
+ * netns). Every builder makes such an item depend on its VPP TAP's key, so the hint is found
+ * by that key's dependents instead of scanning the set.
+ */
+export function tapHostsFrom(desired: ItemView): (vppName: string) => TapHostHint | undefined {
+  return (name) => {
+    for (const k of desired.dependents(vppInterfaceKey(name))) {
+      const it = desired.get(k);
+      if (it?.kind !== 'linux-interface' || it.value.tap?.vpp_tap_if_name !== name) continue;
+      return { hostIfName: it.value.host_if_name, namespace: it.value.namespace?.reference };
+    }
+    return undefined;
+  };
 }
