@@ -50,16 +50,19 @@ export class HostSide {
     return this.running;
   }
 
-  /** Converges now and keeps trying (backing off) until nothing is pending and nothing fails. */
-  keepConverging(delayMs = RETRY_FIRST_MS): void {
+  /**
+   * Converges now and keeps trying (backing off) until nothing is pending and nothing fails;
+   * with `watchUntil` (a time), also until then, whatever the result.
+   */
+  keepConverging(delayMs = RETRY_FIRST_MS, watchUntil = 0): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.converge().then(
-      (r) => (r.pending.length > 0 ? this.retry(delayMs) : undefined),
+      (r) => (r.pending.length > 0 || Date.now() < watchUntil ? this.retry(delayMs, watchUntil) : undefined),
       (err: unknown) => {
         this.log.warn({ err: (err as Error).message, retryInMs: delayMs }, 'host interconnect not applied');
-        this.retry(delayMs);
+        this.retry(delayMs, watchUntil);
       },
     );
   }
@@ -70,9 +73,9 @@ export class HostSide {
     await this.running?.catch(() => undefined);
   }
 
-  private retry(delayMs: number): void {
+  private retry(delayMs: number, watchUntil: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => this.keepConverging(Math.min(delayMs * 2, this.retryMaxMs)), delayMs);
+    this.timer = setTimeout(() => this.keepConverging(Math.min(delayMs * 2, this.retryMaxMs), watchUntil), delayMs);
   }
 
   private async once(): Promise<HostSideResult> {
@@ -113,8 +116,10 @@ export function hostStep(state: AgentState, vpp: VppHandle, out: HostHandle = {}
       const first = await side.converge();
       log.info({ hostIPs: side.hostIPs, pending: first.pending, changes: first.lines.length }, 'host interconnect read');
       if (first.pending.length > 0) side.keepConverging();
-      // a restarted VPP re-creates its TAP bare: configure it again once it is back
-      need(vpp.client, 'VPP client').on('restart', () => side.keepConverging());
+      // a restarted VPP re-creates its TAP bare: configure it again once it is back. The old
+      // link may still be there when the news arrives, so keep looking for the resync's time.
+      const watchMs = config.controller.startupResyncDeadlineMs;
+      need(vpp.client, 'VPP client').on('restart', () => side.keepConverging(RETRY_FIRST_MS, Date.now() + watchMs));
       if (config.controller.enablePeriodicHealing) {
         const every = setInterval(() => side.keepConverging(), config.controller.periodicHealingIntervalMs);
         ctx.onStop(async () => clearInterval(every));
