@@ -9,7 +9,7 @@ import { PersistentIpam } from '../ipamstore/persistent.js';
 import { NodeSync } from '../nodesync/nodesync.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
-import { kubeSourceOptions, startKubeSource, type KubeEvent, type KubeSource } from '../sources/k8s/index.js';
+import type { KubeEvent, KubeSource } from '../sources/k8s/index.js';
 import type { StartupContext, StartupStep } from './agent.js';
 
 /** What the steps hand to one another (and to tests through `AgentState`). */
@@ -78,6 +78,10 @@ export function coreSteps(state: AgentState): StartupStep[] {
 
 /** Starts the Kubernetes source when enabled and waits for its first lists (bounded by the startup deadline). */
 async function startKube(ctx: StartupContext, state: AgentState) {
+  if (!ctx.config.kubernetes.enabled) return undefined;
+  // the Kubernetes client is the largest library we use (seconds and ~80 MiB to load): only
+  // an agent with the source enabled loads it
+  const { kubeSourceOptions, startKubeSource } = await import('../sources/k8s/index.js');
   const opts = kubeSourceOptions(ctx.config);
   if (!opts) return undefined;
   const listeners = new Set<(e: KubeEvent) => void>();
