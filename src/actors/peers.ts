@@ -22,11 +22,22 @@ export function peerAddressing(addressing: NodeAddressing, rec: PeerInfo, mgmtIP
   }
 }
 
+/** Same peer facts (what the actor's items are computed from). */
+function samePeer(a: PeerInfo, b: PeerInfo): boolean {
+  const same = (x: readonly string[] = [], y: readonly string[] = []) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.id === b.id && a.name === b.name && same(a.vppIPs, b.vppIPs) && same(a.mgmtIPs, b.mgmtIPs);
+}
+
+type PeerMachine = typeof nodeMachine;
+/** First retry delay of a peer whose connect failed. */
+const retryMs = 500;
+type PeerActor = Actor<PeerMachine>;
+
 /** The peer actors. */
 export class PeerRegistry {
-  private readonly actors = new Map<string, Actor<typeof nodeMachine>>();
+  private readonly actors = new Map<string, PeerActor>();
   private readonly records = new Map<string, NodeRecord>();
-  private readonly machine;
+  private readonly machine: PeerMachine;
 
   constructor(
     private readonly dataplane: Dataplane,
@@ -54,24 +65,51 @@ export class PeerRegistry {
   /** A record appeared or changed. */
   upsert(rec: NodeRecord): void {
     this.records.set(rec.name, rec);
-    const peer: PeerInfo = { id: rec.id, name: rec.name, vppIPs: rec.vppIPs, mgmtIPs: this.mgmtIPsOf(rec.name) };
+    const peer = this.peerOf(rec);
     const existing = this.actors.get(rec.name);
     if (existing && existing.getSnapshot().status === 'active') {
-      existing.send({ type: 'node.updated', peer });
+      // the watch's first listing repeats every adopted peer: an unchanged one is not an event
+      if (!samePeer(existing.getSnapshot().context.peer, peer)) existing.send({ type: 'node.updated', peer });
       return;
     }
-    const actor = createActor(this.machine, { input: { peer, retryMs: 500 }, id: `node/${rec.name}`, inspect: inspectInto(this.history, `node/${rec.name}`) });
-    this.actors.set(rec.name, actor);
+    this.spawn(peer);
+  }
+
+  /**
+   * Knows a peer again whose items were made desired from `mgmtIPs` before the start-up
+   * resync, which applied them: its actor starts in `connected` instead of connecting again
+   * (1,000 peers connecting at start-up cost a second of actor steps for transactions that
+   * change nothing). Management IPs that moved on since then are applied at once.
+   */
+  adopt(rec: NodeRecord, mgmtIPs: readonly string[]): void {
+    this.records.set(rec.name, rec);
+    const applied: PeerInfo = { id: rec.id, name: rec.name, vppIPs: rec.vppIPs, mgmtIPs };
+    const snapshot = this.machine.resolveState({ value: 'connected', context: { peer: applied, applied, retryMs, attempts: 0, error: undefined } });
+    const actor = this.spawn(applied, snapshot);
+    const now = this.peerOf(rec);
+    if (!samePeer(applied, now)) actor.send({ type: 'node.updated', peer: now });
+  }
+
+  private peerOf(rec: NodeRecord): PeerInfo {
+    return { id: rec.id, name: rec.name, vppIPs: rec.vppIPs, mgmtIPs: this.mgmtIPsOf(rec.name) };
+  }
+
+  /** A started actor for `peer`; from `snapshot` when given (its input is then unused). */
+  private spawn(peer: PeerInfo, snapshot?: ReturnType<PeerMachine['resolveState']>): PeerActor {
+    const name = peer.name;
+    const actor = createActor(this.machine, { input: { peer, retryMs }, snapshot, id: `node/${name}`, inspect: inspectInto(this.history, `node/${name}`) });
+    this.actors.set(name, actor);
     actor.subscribe({
       complete: () => {
-        if (this.actors.get(rec.name) === actor) this.actors.delete(rec.name);
+        if (this.actors.get(name) === actor) this.actors.delete(name);
       },
       error: (err) => {
-        this.history.record({ actor: `node/${rec.name}`, event: 'actor.crashed', from: undefined, to: undefined, error: String(err) });
-        if (this.actors.get(rec.name) === actor) this.actors.delete(rec.name);
+        this.history.record({ actor: `node/${name}`, event: 'actor.crashed', from: undefined, to: undefined, error: String(err) });
+        if (this.actors.get(name) === actor) this.actors.delete(name);
       },
     });
     actor.start();
+    return actor;
   }
 
   /** A node's management IPs changed in Kubernetes: its routes follow. */

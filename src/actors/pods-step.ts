@@ -21,6 +21,7 @@ import { PodRegistry } from './pods.js';
 import { PeerRegistry, peerAddressing } from './peers.js';
 import { need, type AgentState } from './steps.js';
 import type { VppHandle } from './vpp-step.js';
+import type { NodeRecord } from '../nodesync/nodesync.js';
 
 /** What the pods step exposes to tests and the CLI. */
 export interface PodsHandle {
@@ -63,10 +64,13 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       const kube = state.kube;
       const mgmtIPsUnknown = kube === undefined;
       const mgmtIPsOf = (name: string) => kube?.nodes().find((n) => n.name === name)?.mgmtIPs ?? [];
+      const desiredPeers: { rec: NodeRecord; mgmtIPs: readonly string[] }[] = [];
       for (const rec of await nodeSync.listNodes()) {
         if (rec.name === config.nodeName) continue;
-        const a = peerAddressing(ipamAddressing, { ...rec, mgmtIPs: mgmtIPsOf(rec.name) }, mgmtIPsUnknown);
+        const mgmtIPs = mgmtIPsOf(rec.name);
+        const a = peerAddressing(ipamAddressing, { ...rec, mgmtIPs }, mgmtIPsUnknown);
         if (a) await dataplane.setPeerDesired(a);
+        desiredPeers.push({ rec, mgmtIPs });
       }
 
       // pods wired before a restart: put back into the desired state before the first resync
@@ -124,10 +128,21 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       for (const r of known) pods.adopt(r.podKey, r.container, r.wiring);
       const peers = new PeerRegistry(dataplane, ipamAddressing, history, mgmtIPsUnknown, mgmtIPsOf);
       out.peers = peers;
+      // the resync applied their items; the watch's first listing then reports only changes
+      for (const { rec, mgmtIPs } of desiredPeers) peers.adopt(rec, mgmtIPs);
       state.kubeListeners?.add((e) => {
         if (e.type.startsWith('k8snode.')) peers.mgmtChanged((e as { node: { name: string } }).node.name);
       });
-      const watch = await nodeSync.watchPeers((ev) => (ev.type === 'node.removed' ? peers.remove(ev.node.name) : peers.upsert(ev.node)));
+      // names the watch reported before it returned: its first listing and what changed meanwhile
+      let listed: Set<string> | undefined = new Set<string>();
+      const watch = await nodeSync.watchPeers((ev) => {
+        listed?.add(ev.node.name);
+        if (ev.type === 'node.removed') peers.remove(ev.node.name);
+        else peers.upsert(ev.node);
+      });
+      // a peer whose record went away before the watch began: its adopted items go with it
+      for (const { rec } of desiredPeers) if (!listed.has(rec.name)) peers.remove(rec.name);
+      listed = undefined;
       ctx.onStop(async () => {
         await watch.close();
         peers.stop();
