@@ -113,6 +113,19 @@ test('a bridge that goes away and comes back on the same endpoint is rejoined', 
   t.is(await c.ping(), s.pid);
 });
 
+test('a call in flight when the bridge goes away fails with BridgeClosedError, not at its deadline', async (t) => {
+  const s = sim(t);
+  const bridge = await startBridge(t, s);
+  const c = await connectClient(t, bridge.endpoint, { backoff: { initialMs: 10, maxMs: 100 } });
+  await c.ping();
+  s.setDelay(20_000);
+  const inflight = c.request('create_loopback', {}, { timeoutMs: 30_000 });
+  await bridge.close();
+  const err = await t.throwsAsync(inflight, { instanceOf: BridgeClosedError });
+  t.is(err?.reason, 'bridge connection lost');
+  t.false(c.connected);
+});
+
 /** Wraps a backend and records how many requests VPP holds unanswered at most. */
 class OutstandingTap implements VppBackend {
   readonly kind = 'sim' as const;

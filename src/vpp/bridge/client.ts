@@ -5,7 +5,6 @@
  * within a bounded window, batches calls issued in one tick into one ZeroMQ message, and
  * reconnects (with backoff) after the bridge or VPP goes away, reporting VPP restarts.
  */
-import { Dealer } from 'zeromq';
 import { randomBytes } from 'node:crypto';
 import { ControlCode, isControl, parseControl, encodeControl } from './contract.js';
 import { BridgeClosedError, BridgeProtocolError } from './errors.js';
@@ -13,6 +12,7 @@ import { Listeners, type BridgeClientEvents } from './events.js';
 import { CallTracker, type CallOptions, type Msg } from './calls.js';
 import { Handshake, type Session } from './handshake.js';
 import { Outbox } from './outbox.js';
+import { BridgeDealer, isConnectionLost } from './dealer.js';
 
 /** How the client behaves; every field has a default. */
 export interface BridgeClientOptions {
@@ -34,7 +34,7 @@ type State = 'connecting' | 'ready' | 'closed';
 
 /** A connection to VPP through the bridge; create it with `BridgeClient.connect`. */
 export class BridgeClient {
-  private readonly dealer: Dealer;
+  private readonly dealer: BridgeDealer;
   private readonly listeners = new Listeners<BridgeClientEvents>();
   private readonly calls: CallTracker;
   private readonly opts: Required<BridgeClientOptions>;
@@ -56,14 +56,13 @@ export class BridgeClient {
       maxBatch: opts.maxBatch ?? DEFAULT_MAX_BATCH,
       backoff: opts.backoff ?? { initialMs: 50, maxMs: 2000 },
     });
-    this.dealer = new Dealer({
+    this.dealer = new BridgeDealer({
       routingId: `ipnet-${randomBytes(6).toString('hex')}`,
       sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0,
     });
     this.outbox = new Outbox(this.dealer, this.opts.maxBatch, (err) => this.lost(`failed to send to bridge: ${err.message}`));
     this.calls = new CallTracker(this.opts.window, this.opts.timeoutMs, (frame) => this.outbox.push(frame),
       (pid) => this.sawPid(pid));
-    this.dealer.events.on('disconnect', () => this.lost('bridge connection lost'));
     this.dealer.connect(endpoint);
     void this.receiveLoop();
   }
@@ -239,6 +238,7 @@ export class BridgeClient {
       while (!this.dealer.closed) {
         const frames = await this.dealer.receive();
         if (isControl(frames)) this.control(frames);
+        else if (isConnectionLost(frames)) this.lost('bridge connection lost');
         else for (const f of frames) this.frame(f);
       }
     } catch (err) {
