@@ -3,9 +3,12 @@
  * agent composed in-process exactly as `src/main/agent.ts` does (minus signal handling), a
  * simulator + bridge that outlive agents, and a store pre-filled with peer node records.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startAgent, type Agent } from '../src/actors/agent.js';
 import { podsStep, type PodsHandle } from '../src/actors/pods-step.js';
 import { coreSteps, type AgentState } from '../src/actors/steps.js';
@@ -119,4 +122,28 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
 /** Milliseconds since `t0` (from `process.hrtime.bigint()`). */
 export function since(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/**
+ * Compiles the sources (tsconfig.build.json) into a bench-private tree with its own copy of
+ * the launcher, and returns that copy of `bin/ipnet-agent.js`: the compiled agent as the
+ * container runs it, built from the sources as they are now. Not `dist/`: the repo's
+ * launchers prefer a `dist/` when one exists, so a left-over one would make every later test
+ * and `npm start` run stale code. The tree sits under node_modules so its imports resolve.
+ */
+export async function buildCompiledAgent(): Promise<string> {
+  const root = join('node_modules', '.cache', 'ipnet-bench-agent');
+  await rm(root, { recursive: true, force: true });
+  const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
+  const entry = join(root, 'dist', 'src', 'main', 'agent.js');
+  // tsc still emits when types fail (another change in progress): measure what was emitted
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(root, 'dist'), '--sourceMap', 'false']).catch((err: Error & { stdout?: string }) => {
+    if (!existsSync(entry)) throw err;
+    console.log(`# compiled with type errors:\n${err.stdout ?? err.message}`);
+  });
+  await mkdir(join(root, 'bin'), { recursive: true });
+  for (const f of ['launch.js', 'ipnet-agent.js']) await copyFile(join('bin', f), join(root, 'bin', f));
+  // under node_modules the repo's package.json no longer scopes these files: say they are ESM
+  await writeFile(join(root, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  return join(root, 'bin', 'ipnet-agent.js');
 }

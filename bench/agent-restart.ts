@@ -1,22 +1,25 @@
 /**
  * Issue 6 start-up figures: a store with 1,000 peer node records and 250 pods wired by a first
  * agent, one simulated VPP behind a bridge that outlives the agents; then a second agent's
- * start until ready, its VPP writes (0 expected) and its RSS. Measured twice: composed in this
- * process (warm JIT; repeated) and as the real `bin/ipnet-agent.js` process (cold, one run).
+ * start until ready, its VPP writes (0 expected), its CPU time and its RSS. Measured three
+ * ways: composed in this process (warm JIT; repeated), as the compiled agent the container
+ * runs (built here from the current sources; cold, one run), and through the repo's launcher
+ * under tsx (what `npm start` runs without a build; for reference).
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerOwner } from '../src/desired/index.js';
 import type { Config } from '../src/config/index.js';
-import { benchConfig, container, rawConfig, seedPeers, since, startInProcess, startSharedVpp, tempDir } from './agent-harness.js';
+import { benchConfig, buildCompiledAgent, container, rawConfig, seedPeers, since, startInProcess, startSharedVpp, tempDir } from './agent-harness.js';
 import { figure, fmt, report, sample } from './stats.js';
 
 const suite = 'restart';
 const podCount = 250;
 const peerCount = 1000;
-/** The executable measured; IPNET_BENCH_AGENT_BIN may name a copy whose launcher finds a compiled tree. */
-const agentBin = process.env['IPNET_BENCH_AGENT_BIN'] ?? 'bin/ipnet-agent.js';
+/** A compiled executable to measure instead of building one (a copy whose launcher finds its tree). */
+const givenBin = process.env['IPNET_BENCH_AGENT_BIN'];
 
 /** Wires `podCount` pods with a first agent (50 one by one, then 25 at a time), then stops it. */
 async function wireFirst(config: Config): Promise<void> {
@@ -47,12 +50,16 @@ async function inProcessRestarts(config: Config, runs: number): Promise<void> {
   const ms: number[] = [];
   const writes: number[] = [];
   const first: number[] = [];
+  const cpu: number[] = [];
   let peers = 0;
   let podsSeen = 0;
   for (let r = 0; r < runs; r++) {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     const a = await startInProcess(config);
     ms.push(since(t0));
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     const dp = a.pods.dataplane;
     writes.push(dp?.writes ?? -1);
     peers = dp ? peersWired((o) => dp.desired.ownedBy(o).size) : 0;
@@ -66,6 +73,8 @@ async function inProcessRestarts(config: Config, runs: number): Promise<void> {
   }
   report(suite, `in-process start → ready (${podsSeen} pods wired, ${peers} peers)`, ms, `VPP writes per start=[${writes.join(',')}] (target <1s, 0 writes)`);
   figure(suite, '  first in-process start (least warm)', fmt(ms[0] ?? NaN));
+  // the simulated VPP and its bridge answer the resync's dumps in this process too
+  figure(suite, '  CPU time per start (user+sys, simulator included)', cpu.map(fmt).join(' '));
   figure(suite, '  first AddPod right after ready, per start', first.map(fmt).join(' '));
 }
 
@@ -79,7 +88,7 @@ interface LogLine {
 }
 
 /** One cold start of the real executable: spawn → /readiness 200, then /ipnet/v1/actors and VmRSS. */
-async function spawnedRestart(dir: string, endpoint: string): Promise<void> {
+async function spawnedRestart(dir: string, endpoint: string, agentBin: string, label: string): Promise<void> {
   const configPath = join(dir, 'agent.yaml');
   // JSON is YAML: the same raw config the in-process runs compile
   await writeFile(configPath, JSON.stringify(rawConfig(dir, endpoint)));
@@ -109,7 +118,8 @@ async function spawnedRestart(dir: string, endpoint: string): Promise<void> {
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
     const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
     const wired = actors.pods.filter((p) => p.state === 'wired').length;
-    figure(suite, `spawned ${agentBin} → /readiness 200`, `${fmt(readyMs)} (process start→http listening ${listening ? listening - spawnedAt : '?'}ms; steps: ${steps})`);
+    figure(suite, `spawned ${label} → /readiness 200`, `${fmt(readyMs)} (process start→http listening ${listening ? listening - spawnedAt : '?'}ms; steps: ${steps})`);
+    figure(suite, '  agent CPU time until ready (user+sys, less load-bound)', fmt(await cpuMs(child.pid)));
     figure(suite, '  VPP writes of that start (/ipnet/v1/actors)', `${actors.vppWrites} (pods wired=${wired}, target 0)`);
     figure(suite, '  agent RSS after ready (VmRSS / VmHWM)', `${(kib('VmRSS') / 1024).toFixed(1)} MiB / ${(kib('VmHWM') / 1024).toFixed(1)} MiB (target <150 MiB)`);
   } finally {
@@ -117,6 +127,12 @@ async function spawnedRestart(dir: string, endpoint: string): Promise<void> {
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
   }
+}
+
+/** CPU time a process has used (user + system), from /proc/<pid>/stat in clock ticks of 10 ms. */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Polls /readiness every 5 ms once the port is known from the log; 30 s deadline. */
@@ -148,7 +164,13 @@ export async function restartFigures(): Promise<void> {
     await wireFirst(config);
     figure(suite, `set-up: first agent wired ${podCount} pods (25 at a time)`, fmt(since(t0)));
     await inProcessRestarts(config, 3);
-    await spawnedRestart(tmp.dir, vpp.endpoint);
+    t0 = process.hrtime.bigint();
+    const compiled = givenBin ?? (await buildCompiledAgent());
+    if (!givenBin) figure(suite, 'set-up: sources compiled for the spawned agent', fmt(since(t0)));
+    await spawnedRestart(tmp.dir, vpp.endpoint, compiled, 'compiled agent');
+    // for reference: the launcher in the repo, which runs the sources under tsx unless a dist/ exists
+    const viaTsx = existsSync(join('dist', 'src', 'main', 'agent.js')) ? 'bin/ipnet-agent.js (a dist/ exists: compiled)' : 'bin/ipnet-agent.js under tsx';
+    await spawnedRestart(tmp.dir, vpp.endpoint, 'bin/ipnet-agent.js', viaTsx);
     figure(suite, 'bench process RSS (simulator + bridge + in-process runs)', `${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MiB (not the agent's)`);
   } finally {
     await vpp.close();
