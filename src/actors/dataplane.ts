@@ -1,12 +1,17 @@
 /**
  * The agent's desired VPP state and its one path into VPP: every change (a pod, a peer, the
  * node) replaces one owner's items, plans only the changed keys, and applies them as one
- * transaction; transactions run one at a time. Resync dumps VPP, plans everything and
- * applies the difference, so an unchanged pod costs zero writes.
+ * transaction. Changes queue in the VPP connection machine, which hands over the longest
+ * run of queued changes with disjoint keys; that run is planned and applied as one
+ * pipelined transaction, and if VPP refuses it, its members are re-run one by one so only
+ * the bad one fails. Resync dumps VPP, plans everything and applies the difference, alone.
  */
+import { createActor, fromPromise } from 'xstate';
 import type { Config } from '../config/types.js';
 import { hostRouteGateway, ItemSet, nodeItems, peerItems, peerOwner, podItems, podOwner } from '../desired/index.js';
 import type { Item, LocalNodeInput, PeerAddressing, Plan, PodInput } from '../desired/index.js';
+import { errorMessage } from '../machines/effect.js';
+import { vppConnectionMachine, type Txn, type TxnOutcome } from '../machines/vppConnection.js';
 import type { VppChannel } from '../vpp/api/channel.js';
 import { NameIndex } from '../vpp/api/names.js';
 import { apply, linuxItemsOf, planVpp, planVppDelta, tapHostsFrom, type ApplyFailure, type OpOutcome } from '../vpp/apply/index.js';
@@ -25,21 +30,46 @@ export class TransactionError extends Error {
 /** What one transaction or resync did. */
 export interface TxnReport {
   readonly what: string;
+  /** Ops of this change (a coalesced batch's ops are counted to the owner of their item). */
   readonly ops: number;
   readonly calls: readonly string[];
+  /** Duration of the VPP transaction this change was part of. */
   readonly ms: number;
+  /** How many changes shared that transaction (1 when applied alone). */
+  readonly batch: number;
 }
 
-/** Desired state + what VPP holds, with serialized transactions. */
+/** One owner's change waiting in the queue. */
+interface Change {
+  readonly kind: 'change';
+  readonly what: string;
+  readonly owner: string;
+  readonly items: readonly Item[];
+}
+
+/** Work that runs alone: a resync, or a desired-only change before the start-up resync. */
+interface Alone {
+  readonly kind: 'alone';
+  readonly run: () => Promise<unknown>;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Desired state + what VPP holds, with queued, coalesced transactions. */
 export class Dataplane {
   readonly desired = new ItemSet();
   private actual = new ItemSet();
   private index = new NameIndex();
-  private tail: Promise<unknown> = Promise.resolve();
   private lastPlan: Plan | undefined;
   private lastOutcomes: readonly OpOutcome[] = [];
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly results = new Map<number, Settled>();
+  private readonly connection;
   /** Total VPP-changing operations applied since start (resync with nothing to do adds 0). */
   writes = 0;
+  /** VPP transactions applied since start (a coalesced batch counts once). */
+  applies = 0;
 
   constructor(
     private readonly config: Config,
@@ -48,34 +78,45 @@ export class Dataplane {
     private readonly onTxn: (r: TxnReport) => void = () => undefined,
   ) {
     for (const it of nodeItems(config, local)) this.desired.put(it);
+    // the channel is connected before the Dataplane exists and VPP restarts reach the
+    // supervisor (which asks for a resync), so `connect` has nothing left to do here
+    this.connection = createActor(vppConnectionMachine.provide({
+      actors: {
+        connect: fromPromise<void, { reconnect: boolean }>(async () => undefined),
+        apply: fromPromise(async ({ input }: { input: { txns: readonly Txn[] } }) => this.runBatch(input.txns)),
+      },
+    }), { input: { initialBackoffMs: 100, maxBackoffMs: 5000 } });
+    this.connection.on('txn.done', ({ outcome }) => this.settle(outcome));
+    this.connection.start();
   }
 
   /** Dumps VPP and converges it to the desired state without flushing. */
   resync(what = 'resync', opts: { afterRestart?: boolean } = {}): Promise<TxnReport> {
-    return this.serial(async () => {
+    return this.alone(async () => {
       const found = await retrieve(this.ch, opts.afterRestart ? {} : { correlate: this.desired });
       this.index = found.index;
-      const p = planVpp(this.desired, found.items, this.linuxItems());
-      return this.run(what, p, found.items);
+      this.actual = found.items;
+      const p = planVpp(this.desired, found.items, linuxItemsIn(this.desired));
+      const { ms } = await this.applyPlan(what, p);
+      return this.report(what, p.ops, ms, 1);
     });
   }
 
   /** Puts (or replaces) a pod's items and applies the change. */
   setPod(pod: PodInput): Promise<TxnReport> {
-    const items = podItems(this.config, this.local.addressing, pod, hostRouteGateway(this.config, this.local));
-    return this.change(`wire pod ${pod.namespace}/${pod.name}`, podOwner(pod.namespace, pod.name), items);
+    return this.change(`wire pod ${pod.namespace}/${pod.name}`, podOwner(pod.namespace, pod.name), this.podItemsOf(pod));
   }
 
   /** Puts a pod's items into the desired state only (before the startup resync applies everything). */
   setPodDesired(pod: PodInput): Promise<void> {
-    return this.serial(async () => {
-      this.desired.replaceOwner(podOwner(pod.namespace, pod.name), podItems(this.config, this.local.addressing, pod, hostRouteGateway(this.config, this.local)));
+    return this.alone(async () => {
+      this.desired.replaceOwner(podOwner(pod.namespace, pod.name), this.podItemsOf(pod));
     });
   }
 
   /** Puts a peer's items into the desired state only (before the startup resync). */
   setPeerDesired(peer: PeerAddressing): Promise<void> {
-    return this.serial(async () => {
+    return this.alone(async () => {
       this.desired.replaceOwner(peerOwner(peer.nodeId), peerItems(this.config, this.local.addressing, peer));
     });
   }
@@ -105,47 +146,112 @@ export class Dataplane {
     return (await retrieve(this.ch, { correlate: this.desired })).items;
   }
 
+  private podItemsOf(pod: PodInput): Item[] {
+    return podItems(this.config, this.local.addressing, pod, hostRouteGateway(this.config, this.local));
+  }
+
   private change(what: string, owner: string, items: readonly Item[]): Promise<TxnReport> {
-    return this.serial(async () => {
-      // only this owner's items can change: copying the whole set per transaction made every
-      // pod or peer change cost O(all items), quadratic over 1,000 peers
-      const before = [...this.desired.ownedBy(owner)].map((k) => this.desired.get(k) as Item);
-      const changed = this.desired.replaceOwner(owner, items);
-      // nothing changed (a peer re-announced at start-up, a repeated ADD): nothing to send
-      if (changed.length === 0) return { what, ops: 0, calls: [], ms: 0 };
-      // views of the sets and an in-place record: the transaction costs O(this owner's keys)
-      const p = planVppDelta(changed, this.desired, this.actual, linuxItemsOf(this.desired));
-      try {
-        return await this.run(what, p, this.actual);
-      } catch (err) {
-        // the transaction was reverted in VPP: the desired state goes back with it
-        this.desired.replaceOwner(owner, before);
-        throw err;
-      }
+    // the owner itself is a key, so two changes of one owner never share a batch (even a
+    // removal of an owner with no items yet keeps its place behind the add before it)
+    const keys = [`owner ${owner}`, ...this.desired.ownedBy(owner), ...items.map((i) => i.key)];
+    return this.submit({ keys, payload: { kind: 'change', what, owner, items } satisfies Change }) as Promise<TxnReport>;
+  }
+
+  private alone<T>(run: () => Promise<T>): Promise<T> {
+    return this.submit({ keys: [], exclusive: true, payload: { kind: 'alone', run } satisfies Alone }) as Promise<T>;
+  }
+
+  private submit(txn: Omit<Txn, 'id'>): Promise<unknown> {
+    const id = this.nextId++;
+    const done = new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.connection.send({ type: 'txn.submit', txn: { ...txn, id } });
+    return done;
+  }
+
+  /** Hands each caller its own result once the machine reports its transaction done. */
+  private settle(outcome: TxnOutcome): void {
+    const w = this.waiting.get(outcome.id);
+    const r = this.results.get(outcome.id);
+    this.waiting.delete(outcome.id);
+    this.results.delete(outcome.id);
+    if (w === undefined) return;
+    if (r?.ok === true) w.resolve(r.value);
+    else w.reject(r?.ok === false ? r.error : new Error(outcome.error ?? 'transaction ended without a result'));
+  }
+
+  /** The machine's `apply` effect: runs one batch, records each member's result. */
+  private async runBatch(txns: readonly Txn[]): Promise<TxnOutcome[]> {
+    const first = txns[0]?.payload as Alone | Change | undefined;
+    if (first?.kind === 'alone') {
+      const id = (txns[0] as Txn).id;
+      this.results.set(id, await first.run().then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, error })));
+    } else {
+      const members = txns.map((t) => ({ id: t.id, change: t.payload as Change }));
+      for (const [id, r] of await this.applyChanges(members)) this.results.set(id, r);
+    }
+    return txns.map((t) => {
+      const r = this.results.get(t.id);
+      return { id: t.id, ok: r?.ok === true, error: r?.ok === false ? errorMessage(r.error) : undefined };
     });
   }
 
-  private async run(what: string, p: Plan, actual: ItemSet): Promise<TxnReport> {
+  /** Applies changes as one transaction; if VPP refuses it, runs them one at a time. */
+  private async applyChanges(members: readonly { id: number; change: Change }[]): Promise<Map<number, Settled>> {
+    const out = new Map<number, Settled>();
+    const before = members.map(({ change }) => [...this.desired.ownedBy(change.owner)].map((k) => this.desired.get(k) as Item));
+    const changed = new Set<string>();
+    for (const { change } of members) for (const k of this.desired.replaceOwner(change.owner, change.items)) changed.add(k);
+    const restore = (): void => {
+      for (let i = members.length - 1; i >= 0; i--) this.desired.replaceOwner((members[i] as { change: Change }).change.owner, before[i] as Item[]);
+    };
+    // nothing changed (a peer re-announced at start-up, a repeated ADD): nothing to plan or send
+    if (changed.size === 0) {
+      for (const { id, change } of members) out.set(id, { ok: true, value: this.report(change.what, [], 0, members.length, false) });
+      return out;
+    }
+    const what = members.length === 1 ? (members[0] as { change: Change }).change.what : `apply ${members.length} coalesced changes`;
+    try {
+      const p = planVppDelta(changed, this.desired, this.actual, linuxItemsOf(this.desired));
+      const { ms } = await this.applyPlan(what, p);
+      const ops = opsByMember(p.ops, members.map((m) => m.change.owner));
+      members.forEach(({ id, change }, i) => out.set(id, { ok: true, value: this.report(change.what, ops[i] as Plan['ops'], ms, members.length) }));
+    } catch (error) {
+      // VPP was reverted, so the desired state goes back with it; alone, each change
+      // either succeeds or is the one VPP refuses
+      restore();
+      if (members.length === 1) out.set((members[0] as { id: number }).id, { ok: false, error });
+      else for (const m of members) for (const [id, r] of await this.applyChanges([m])) out.set(id, r);
+    }
+    return out;
+  }
+
+  private async applyPlan(what: string, p: Plan): Promise<{ ms: number }> {
     const t0 = performance.now();
     this.lastPlan = p;
-    const r = await apply(this.ch, p.ops, this.index, { actual, inPlace: true, tapHost: tapHostsFrom(this.desired) });
+    this.applies++;
+    const r = await apply(this.ch, p.ops, this.index, { actual: this.actual, inPlace: true, tapHost: tapHostsFrom(this.desired) });
     this.lastOutcomes = r.outcomes;
     if (!r.ok) throw new TransactionError(what, r);
-    this.actual = r.actual;
     this.writes += p.ops.length;
-    const report = { what, ops: p.ops.length, calls: p.ops.map((o) => `${o.op} ${o.key}`), ms: performance.now() - t0 };
-    this.onTxn(report);
+    return { ms: performance.now() - t0 };
+  }
+
+  private report(what: string, ops: Plan['ops'], ms: number, batch: number, applied = true): TxnReport {
+    const report = { what, ops: ops.length, calls: ops.map((o) => `${o.op} ${o.key}`), ms, batch };
+    if (applied) this.onTxn(report);
     return report;
   }
+}
 
-  /** Linux items stand in as present (resync): src/linux creates them (pods) or the host owns them. */
-  private linuxItems(): Item[] {
-    return [...this.desired].filter((i) => !i.kind.startsWith('vpp-'));
-  }
+/** Linux items stand in as present: src/linux creates them (pods) or the host owns them. */
+function linuxItemsIn(desired: ItemSet): Item[] {
+  return [...desired].filter((i) => !i.kind.startsWith('vpp-'));
+}
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
+/** A batch's ops split by the owner of their item; ops no member owns go to the first member. */
+function opsByMember(ops: Plan['ops'], owners: readonly string[]): Plan['ops'][] {
+  const out = owners.map((): Plan['ops'][number][] => []);
+  const at = new Map(owners.map((o, i) => [o, i]));
+  for (const op of ops) out[at.get(op.item.owner) ?? 0]?.push(op);
+  return out;
 }

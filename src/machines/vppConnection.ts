@@ -11,6 +11,8 @@ export interface Txn {
   readonly id: number;
   readonly keys: readonly string[];
   readonly payload: unknown;
+  /** Runs in a batch of its own (a resync reads and writes everything; order around it matters). */
+  readonly exclusive?: boolean;
 }
 
 /** Per-transaction outcome of one apply. */
@@ -44,13 +46,15 @@ export interface VppConnectionContext {
 
 /**
  * Takes the longest prefix of the queue whose transactions write disjoint keys, so that the
- * batch keeps submission order for any two transactions touching the same item.
+ * batch keeps submission order for any two transactions touching the same item. An
+ * exclusive transaction ends the prefix, or is the whole batch when it comes first.
  */
 export function coalesce(queue: readonly Txn[]): { batch: Txn[]; rest: Txn[] } {
+  if (queue[0]?.exclusive === true) return { batch: queue.slice(0, 1), rest: queue.slice(1) };
   const seen = new Set<string>();
   let n = 0;
   for (const txn of queue) {
-    if (txn.keys.some((k) => seen.has(k))) break;
+    if (txn.exclusive === true || txn.keys.some((k) => seen.has(k))) break;
     txn.keys.forEach((k) => seen.add(k));
     n++;
   }

@@ -1,27 +1,32 @@
 // The agent's Dataplane against the simulator behind a real bridge: a change that changes
-// nothing writes nothing, and a refused transaction puts back only that owner's items.
+// nothing writes nothing, a refused transaction puts back only that owner's items, and
+// concurrent changes are coalesced into one transaction whose refused member fails alone.
 import test, { type ExecutionContext } from 'ava';
 import { peerAddressing } from '../../src/actors/peers.js';
-import { Dataplane, TransactionError } from '../../src/actors/dataplane.js';
+import { podOwner } from '../../src/desired/index.js';
+import { Dataplane, TransactionError, type TxnReport } from '../../src/actors/dataplane.js';
 import { compileConfig } from '../../src/config/index.js';
 import { localNodeInput } from '../../src/desired/from-config.js';
 import { NodeAddressing } from '../../src/ipam/index.js';
 import { BridgeClient } from '../../src/vpp/bridge/client.js';
 import { VppSimulator } from '../../src/vpp/sim/simulator.js';
 import { startBridge } from '../bridge/harness.js';
+import type { PodInput } from '../../src/desired/index.js';
+import type { SimulatorOptions } from '../../src/vpp/sim/simulator.js';
 
-async function dataplaneOnSim(t: ExecutionContext) {
+async function dataplaneOnSim(t: ExecutionContext, simOptions: SimulatorOptions = {}) {
   const { config } = compileConfig({ nodeName: 'dp-node', ipamConfig: { nodeInterconnectCIDR: '192.168.16.0/24' } }, { hostname: 'dp-node' });
   if (!config) throw new Error('config rejected');
-  const sim = new VppSimulator({ seed: 3 });
+  const sim = new VppSimulator({ seed: 3, ...simOptions });
   t.teardown(() => sim.close());
   const bridge = await startBridge(t, sim);
   const client = await BridgeClient.connect(bridge.endpoint, { timeoutMs: 5000 });
   t.teardown(() => client.close());
   const addressing = new NodeAddressing(config.ipamConfig, 1, { staticGateway: config.ipamConfig.defaultGateway });
-  const dataplane = new Dataplane(config, client, localNodeInput(config, addressing, { firstDpdkNic: '', hostIPs: [] }));
+  const reports: TxnReport[] = [];
+  const dataplane = new Dataplane(config, client, localNodeInput(config, addressing, { firstDpdkNic: '', hostIPs: [] }), (r) => void reports.push(r));
   await dataplane.resync('startup resync');
-  return { sim, dataplane, addressing };
+  return { sim, dataplane, addressing, reports };
 }
 
 const pod = { namespace: 'default', name: 'web', containerId: 'c0ffee'.padEnd(64, '0'), netns: '/var/run/netns/web', ifName: 'eth0', ip: '10.1.1.2' };
@@ -55,4 +60,51 @@ test('a refused pod transaction restores that pod\'s items and leaves the others
   await t.throwsAsync(dataplane.setPod({ ...pod, ip: '10.1.1.3' }), { instanceOf: TransactionError });
   t.is(JSON.stringify(dataplane.desired), before);
   t.like(await dataplane.setPod(pod), { ops: 0 });
+});
+
+function podN(i: number): PodInput {
+  return { namespace: 'many', name: `pod-${i}`, containerId: `${i.toString(16).padStart(4, '0')}`.padEnd(64, 'a'), netns: `/var/run/netns/many-${i}`, ifName: 'eth0', ip: `10.1.1.${10 + i}` };
+}
+
+/** Netns of every pod VPP can reach: a TAP whose host end is in the netns, and a /32 route to the pod's IP through it. */
+function wiredInVpp(sim: VppSimulator, pods: readonly PodInput[]): string[] {
+  const dump = sim.dump() as {
+    interfaces: { swIfIndex: number; tap: { hostNamespace: string } | null }[];
+    tables: { fib: { prefix: string; paths: { swIfIndex: number }[] }[] }[];
+  };
+  const tapOf = new Map(dump.interfaces.flatMap((i) => (i.tap === null ? [] : [[i.tap.hostNamespace, i.swIfIndex] as const])));
+  const routes = dump.tables.flatMap((tb) => tb.fib);
+  return pods.filter((p) => routes.some((r) => r.prefix === `${p.ip}/32` && r.paths.some((x) => x.swIfIndex === tapOf.get(p.netns)))).map((p) => p.netns);
+}
+
+test('50 pods set at once are wired by two VPP transactions: the first alone, the 49 queued behind it together', async (t) => {
+  const { sim, dataplane, reports } = await dataplaneOnSim(t);
+  const pods = Array.from({ length: 50 }, (_, i) => podN(i));
+  const applies = dataplane.applies;
+  const done = await Promise.all(pods.map((p) => dataplane.setPod(p)));
+  t.deepEqual(wiredInVpp(sim, pods), pods.map((p) => p.netns));
+  t.is(dataplane.applies - applies, 2);
+  t.deepEqual(done.map((r) => r.batch), [1, ...pods.slice(1).map(() => 49)]);
+  // every pod's report carries its own ops: its VPP TAP, ARP entry and route at least
+  for (const [i, r] of done.entries()) t.true(r.calls.filter((c) => c.includes(`10.1.1.${10 + i}`)).length >= 2, `pod ${i}: ${r.calls.join(', ')}`);
+  t.is(reports.filter((r) => r.batch === 49).length, 49);
+});
+
+test('a pod VPP refuses in a coalesced transaction fails alone: the others are wired, its items leave the desired state', async (t) => {
+  const bad = podN(7);
+  // the host refuses the TAP of one pod's netns (as when the netns is already gone)
+  const { sim, dataplane } = await dataplaneOnSim(t, { host: { vhostNet: true, createTap: (spec) => (spec.namespace === bad.netns ? -12 : 0) } });
+  const pods = Array.from({ length: 20 }, (_, i) => podN(i));
+  const applies = dataplane.applies;
+  const settled = await Promise.allSettled(pods.map((p) => dataplane.setPod(p)));
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [[i, s.reason] as const] : []));
+  t.is(failed.length, 1);
+  t.is(failed[0]?.[0], 7);
+  t.true(failed[0]?.[1] instanceof TransactionError);
+  t.regex(String((failed[0]?.[1] as Error).message), /^failed to wire pod many\/pod-7: /);
+  t.deepEqual(wiredInVpp(sim, pods), pods.filter((p) => p.netns !== bad.netns).map((p) => p.netns));
+  t.is(dataplane.desired.ownedBy(podOwner(bad.namespace, bad.name)).size, 0);
+  t.true(dataplane.desired.ownedBy(podOwner('many', 'pod-8')).size > 0);
+  // pod 0 alone, the 19 behind it together (refused), then each of the 19 alone
+  t.is(dataplane.applies - applies, 1 + 1 + 19);
 });

@@ -11,6 +11,14 @@ test('coalescing takes the longest prefix of transactions with disjoint keys', (
   t.deepEqual(rest.map((x) => x.id), [3, 4]);
 });
 
+test('an exclusive transaction is applied alone, and ends the batch of those before it', (t) => {
+  const alone = { ...txn(3, 'z'), exclusive: true };
+  const first = coalesce([txn(1, 'a'), txn(2, 'b'), alone, txn(4, 'c')]);
+  t.deepEqual([first.batch.map((x) => x.id), first.rest.map((x) => x.id)], [[1, 2], [3, 4]]);
+  const second = coalesce(first.rest);
+  t.deepEqual([second.batch.map((x) => x.id), second.rest.map((x) => x.id)], [[3], [4]]);
+});
+
 test('coalescing an empty queue yields nothing', (t) => {
   t.deepEqual(coalesce([]), { batch: [], rest: [] });
 });
