@@ -7,9 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BridgeClient } from '../vpp/bridge/client.js';
-import { BridgeServer } from '../vpp/bridge/server.js';
 import { linuxTapHost } from '../vpp/sim/linux-host.js';
-import { VppSimulator } from '../vpp/sim/simulator.js';
+import type { VppSimulator } from '../vpp/sim/simulator.js';
 import type { StartupContext, StartupStep } from './agent.js';
 
 /** The VPP side the rest of the agent uses. */
@@ -27,6 +26,8 @@ export function vppStep(vpp: VppHandle, opts: { realPodTaps: boolean } = { realP
     async run(ctx: StartupContext) {
       let endpoint = ctx.config.vppBridge.endpoint;
       if (endpoint === 'embedded') {
+        // only the embedded mode runs a simulator and a bridge: an agent of a real VPP skips loading them
+        const [{ VppSimulator }, { BridgeServer }] = await Promise.all([import('../vpp/sim/simulator.js'), import('../vpp/bridge/server.js')]);
         const dir = await mkdtemp(join(tmpdir(), 'ipnet-vpp-'));
         const simulator = new VppSimulator(opts.realPodTaps ? { host: podTapsOnly((err) => ctx.log.warn({ err: err.message }, 'simulated TAP not created')) } : {});
         const server = await BridgeServer.start({ listen: `ipc://${join(dir, 'bridge.sock')}`, backend: simulator });
