@@ -63,7 +63,7 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       // management IPs come only from Kubernetes: without its source peers connect on VPP IPs alone
       const kube = state.kube;
       const mgmtIPsUnknown = kube === undefined;
-      const mgmtIPsOf = (name: string) => kube?.nodes().find((n) => n.name === name)?.mgmtIPs ?? [];
+      const mgmtIPsOf = (name: string) => kube?.node(name)?.mgmtIPs ?? [];
       const desiredPeers: { rec: NodeRecord; mgmtIPs: readonly string[] }[] = [];
       for (const rec of await nodeSync.listNodes()) {
         if (rec.name === config.nodeName) continue;

@@ -53,6 +53,8 @@ export interface KubeSource {
   pods(): KubePod[];
   /** Every Node of the cluster. */
   nodes(): KubeNode[];
+  /** One Node by name, without copying the others (asked once per peer). */
+  node(name: string): KubeNode | undefined;
   /** Informers restarted after failures so far (pods + nodes). */
   restarts(): number;
   /** Stops both informers; `synced()` rejects if it had not resolved. */
@@ -164,6 +166,7 @@ export function startKubeSource(opts: KubeSourceOptions, handlers: KubeHandlers)
     livePods: () => pods.values().filter(holdsPodNetwork).map(toLivePod),
     pods: () => pods.values(),
     nodes: () => nodes.values(),
+    node: (name) => nodes.get(name),
     restarts: () => podRunner.restarts + nodeRunner.restarts,
     async stop() {
       await Promise.all([podRunner.stop(), nodeRunner.stop()]);
