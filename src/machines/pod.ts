@@ -3,7 +3,7 @@
  * wiring reverting before it reports. Pure definition: the effects (`wire`, `revert`,
  * `unwire`) are named here and provided at the composition root.
  */
-import { assign, emit, setup } from 'xstate';
+import { and, assign, emit, setup } from 'xstate';
 import { effect, errorMessage as message } from './effect.js';
 
 /** The sandbox a CNI ADD names; a new container for the same pod replaces the old wiring. */
@@ -91,6 +91,9 @@ export const podMachine = setup({
       containerId: context.container?.containerId ?? '',
       wiring: context.wiring as PodWiring,
     })),
+    emitDeleted: emit(({ context }) => deleted(context, undefined)),
+    /** The newer sandbox replaces the one whose wiring failed; nothing of the old one carries over. */
+    takeNext: assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined, error: undefined, deleteRequested: false }),
   },
 }).createMachine({
   id: 'pod',
@@ -143,8 +146,20 @@ export const podMachine = setup({
         id: 'revert',
         src: 'revert',
         input: effectInput,
-        onDone: { target: 'failed', actions: emit(({ context }) => failed(context, undefined)) },
-        onError: { target: 'failed', actions: emit(({ context, event }) => failed(context, message(event.error))) },
+        // a DEL or a newer sandbox that arrived while wiring is honoured once the revert settled:
+        // the DEL is answered (the revert left nothing to remove), the newer sandbox is wired next
+        onDone: [
+          { guard: and(['hasNext', 'deleteRequested']), target: 'wiring', actions: [emit(({ context }) => failed(context, undefined)), 'emitDeleted', 'takeNext'] },
+          { guard: 'hasNext', target: 'wiring', actions: [emit(({ context }) => failed(context, undefined)), 'takeNext'] },
+          { guard: 'deleteRequested', target: 'gone', actions: [emit(({ context }) => failed(context, undefined)), 'emitDeleted'] },
+          { target: 'failed', actions: emit(({ context }) => failed(context, undefined)) },
+        ],
+        onError: [
+          { guard: and(['hasNext', 'deleteRequested']), target: 'wiring', actions: [emit(({ context, event }) => failed(context, message(event.error))), 'emitDeleted', 'takeNext'] },
+          { guard: 'hasNext', target: 'wiring', actions: [emit(({ context, event }) => failed(context, message(event.error))), 'takeNext'] },
+          { guard: 'deleteRequested', target: 'gone', actions: [emit(({ context, event }) => failed(context, message(event.error))), 'emitDeleted'] },
+          { target: 'failed', actions: emit(({ context, event }) => failed(context, message(event.error))) },
+        ],
       },
     },
     failed: {
