@@ -1,7 +1,8 @@
 /**
  * Apply and retrieve over the real bridge against the simulator: one pod's add transaction
  * (p50/p99 over 200 adds, each undone before the next), and a full retrieve of a node with
- * 250 pods and 2 peers (what an agent restart or a resync pays).
+ * 250 pods and 2 peers (what an agent restart or a resync pays); then the agent's Dataplane
+ * (apply-dataplane.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { BridgeServer } from '../src/vpp/bridge/server.js';
 import { retrieve } from '../src/vpp/retrieve/index.js';
 import { VppSimulator } from '../src/vpp/sim/simulator.js';
 import { goldenInputs, local1, modeConfig } from '../test/desired/scenario.js';
+import { dataplaneFigures } from './apply-dataplane.js';
 import { figure, report, sample } from './stats.js';
 
 const config = modeConfig('tap', true);
@@ -95,5 +97,6 @@ async function retrieve250(): Promise<void> {
 export default async function (): Promise<void> {
   await onePodAddOnly();
   await retrieve250();
+  await dataplaneFigures();
 }
 
