@@ -85,6 +85,7 @@ interface LogLine {
   step?: string;
   ms?: number;
   port?: number;
+  phasesMs?: Record<string, number>;
 }
 
 /** One cold start of the real executable: spawn → /readiness 200, then /ipnet/v1/actors and VmRSS. */
@@ -120,6 +121,8 @@ async function spawnedRestart(dir: string, endpoint: string, agentBin: string, l
     const wired = actors.pods.filter((p) => p.state === 'wired').length;
     figure(suite, `spawned ${label} → /readiness 200`, `${fmt(readyMs)} (process start→http listening ${listening ? listening - spawnedAt : '?'}ms; steps: ${steps})`);
     figure(suite, '  agent CPU time until ready (user+sys, less load-bound)', fmt(await cpuMs(child.pid)));
+    const phases = lines.find((l) => l.phasesMs)?.phasesMs ?? {};
+    figure(suite, '  pods step phases', Object.entries(phases).map(([k, v]) => `${k}=${v}ms`).join(' '));
     figure(suite, '  VPP writes of that start (/ipnet/v1/actors)', `${actors.vppWrites} (pods wired=${wired}, target 0)`);
     figure(suite, '  agent RSS after ready (VmRSS / VmHWM)', `${(kib('VmRSS') / 1024).toFixed(1)} MiB / ${(kib('VmHWM') / 1024).toFixed(1)} MiB (target <150 MiB)`);
   } finally {
