@@ -1,8 +1,21 @@
 // The agent's actor inspection stream, received by a real WebSocket server in the wire format of
 // @statelyai/inspect (the format the owner's state-machine visualizer reads).
 import test from 'ava';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { WebSocketServer } from 'ws';
+import { removeDir, startAgentProcess } from '../helpers/agent.js';
 import { sandbox, startInProcessAgent } from '../helpers/in-process-agent.js';
+
+const run = promisify(execFile);
+const standalone = (extra = '') => `
+nodeName: worker-1
+ipamConfig:
+  nodeInterconnectCIDR: 192.168.16.0/24
+store: { type: embedded, path: "{{dir}}/store.json" }
+http: { port: {{port}} }
+cni: { socket: "{{dir}}/cni.sock" }
+${extra}`;
 
 /** One frame as the visualizer receives it. */
 interface Frame {
@@ -84,4 +97,35 @@ test('a pod added to an agent with inspect.websocket set reaches the visualizer 
   await agent.stop();
   await until('the socket closed', () => viz.closes() === 1);
   t.is(viz.connections(), 1);
+});
+
+test('the agent executable without inspect.websocket listens only on its HTTP port and opens no TCP connection of its own', async (t) => {
+  const agent = await startAgentProcess(standalone());
+  t.teardown(() => removeDir(agent.dir));
+  try {
+    const port = new URL(agent.base).port;
+    const { stdout } = await run('ss', ['-tanpH']);
+    const mine = stdout.split('\n').filter((l) => l.includes(`pid=${agent.child.pid},`));
+    // the test's own requests to the HTTP port are the only connections the agent holds
+    const foreign = mine.filter((l) => !new RegExp(`^\\S+\\s+\\d+\\s+\\d+\\s+127\\.0\\.0\\.1:${port}\\s`).test(l));
+    t.deepEqual(foreign, []);
+    t.true(mine.some((l) => l.startsWith('LISTEN')), stdout);
+    t.false(agent.output().includes('visualizer'));
+  } finally {
+    await agent.stop();
+  }
+});
+
+test('the agent executable with inspect.websocket connects to the visualizer and streams its supervisor', async (t) => {
+  const viz = await visualizerServer(t);
+  const agent = await startAgentProcess(standalone(`inspect: { websocket: "${viz.url}" }`));
+  t.teardown(() => removeDir(agent.dir));
+  try {
+    await until('the supervisor registered', () => viz.frames.some((f) => f.type === '@xstate.actor' && JSON.parse(f.definition ?? '{}').id === 'supervisor'));
+    t.is(viz.connections(), 1);
+  } finally {
+    const { code } = await agent.stop();
+    t.is(code, 0, agent.output());
+  }
+  await until('the socket closed', () => viz.closes() === 1);
 });
