@@ -50,9 +50,10 @@ export class PeerRegistry {
     const address = (peer: PeerInfo) => peerAddressing(this.addressing, peer, this.mgmtIPsUnknown);
     this.machine = nodeMachine.provide({
       actors: {
-        connectPeer: fromPromise<void, { peer: PeerInfo; previous: PeerInfo | undefined }>(async ({ input }) => {
+        connectPeer: fromPromise<PeerInfo, { peer: PeerInfo; previous: PeerInfo | undefined }>(async ({ input }) => {
           const a = address(input.peer);
           if (a) await this.dataplane.setPeer(a);
+          return input.peer;
         }),
         disconnectPeer: fromPromise<void, { peer: PeerInfo }>(async ({ input }) => {
           const a = address(input.peer);

@@ -41,7 +41,8 @@ export const nodeMachine = setup({
     emitted: {} as NodeEmitted,
   },
   actors: {
-    connectPeer: effect<void, { peer: PeerInfo; previous: PeerInfo | undefined }>('connectPeer'),
+    // resolves with the record it applied: an update arriving meanwhile is then still pending
+    connectPeer: effect<PeerInfo, { peer: PeerInfo; previous: PeerInfo | undefined }>('connectPeer'),
     disconnectPeer: effect<void, { peer: PeerInfo }>('disconnectPeer'),
   },
   delays: { retry: ({ context }) => Math.min(30_000, context.retryMs * 2 ** Math.min(context.attempts, 10)) },
@@ -61,7 +62,7 @@ export const nodeMachine = setup({
         id: 'connectPeer',
         src: 'connectPeer',
         input: ({ context }) => ({ peer: context.peer, previous: context.applied }),
-        onDone: { target: 'connected', actions: [assign({ applied: ({ context }) => context.peer, attempts: 0, error: undefined }), emit(({ context }) => ({ type: 'node.connected' as const, peer: context.peer }))] },
+        onDone: { target: 'connected', actions: [assign({ applied: ({ event }) => event.output, attempts: 0, error: undefined }), emit(({ event }) => ({ type: 'node.connected' as const, peer: event.output }))] },
         onError: { target: 'retrying', actions: [assign({ error: ({ event }) => message(event.error), attempts: ({ context }) => context.attempts + 1 }), emit(({ context, event }) => ({ type: 'node.failed' as const, peer: context.peer, error: message(event.error) }))] },
       },
     },
@@ -76,7 +77,7 @@ export const nodeMachine = setup({
         id: 'connectPeer',
         src: 'connectPeer',
         input: ({ context }) => ({ peer: context.peer, previous: context.applied }),
-        onDone: { target: 'connected', actions: [assign({ applied: ({ context }) => context.peer, attempts: 0 }), emit(({ context }) => ({ type: 'node.connected' as const, peer: context.peer }))] },
+        onDone: { target: 'connected', actions: [assign({ applied: ({ event }) => event.output, attempts: 0, error: undefined }), emit(({ event }) => ({ type: 'node.connected' as const, peer: event.output }))] },
         onError: { target: 'retrying', actions: [assign({ error: ({ event }) => message(event.error), attempts: ({ context }) => context.attempts + 1 }), emit(({ context, event }) => ({ type: 'node.failed' as const, peer: context.peer, error: message(event.error) }))] },
       },
     },

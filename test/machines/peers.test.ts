@@ -17,6 +17,7 @@ function startPeer(connect: (p: PeerInfo, prev: PeerInfo | undefined) => Promise
         connectPeer: fromPromise(async ({ input }: { input: { peer: PeerInfo; previous: PeerInfo | undefined } }) => {
           calls.push(`connect ${input.peer.vppIPs.join(',')} (was ${input.previous?.vppIPs.join(',') ?? 'none'})`);
           await connect(input.peer, input.previous);
+          return input.peer;
         }),
         disconnectPeer: fromPromise<void, { peer: PeerInfo }>(async ({ input }) => {
           calls.push(`disconnect ${input.peer.name}`);
@@ -43,6 +44,22 @@ test('an IP change of a connected peer re-applies at once with the previous reco
   actor.send({ type: 'node.updated', peer: { ...peer2, vppIPs: ['192.168.16.22/24'] } });
   await flush();
   t.is(actor.getSnapshot().value, 'connected');
+  t.deepEqual(calls, ['connect 192.168.16.2/24 (was none)', 'connect 192.168.16.22/24 (was 192.168.16.2/24)']);
+});
+
+test('an IP change arriving while the first connect runs is applied after it, not marked applied unseen', async (t) => {
+  let release: () => void = () => undefined;
+  const first = new Promise<void>((r) => (release = r));
+  let n = 0;
+  const { actor, calls } = startPeer(() => (++n === 1 ? first : Promise.resolve()));
+  await flush();
+  t.is(actor.getSnapshot().value, 'connecting');
+  actor.send({ type: 'node.updated', peer: { ...peer2, vppIPs: ['192.168.16.22/24'] } });
+  release();
+  await flush();
+  await flush();
+  t.is(actor.getSnapshot().value, 'connected');
+  t.deepEqual(actor.getSnapshot().context.applied?.vppIPs, ['192.168.16.22/24']);
   t.deepEqual(calls, ['connect 192.168.16.2/24 (was none)', 'connect 192.168.16.22/24 (was 192.168.16.2/24)']);
 });
 
