@@ -111,6 +111,7 @@ export function hostStep(state: AgentState, vpp: VppHandle, out: HostHandle = {}
       const spec = hostSideFrom(hostInterconnectItems(config, local));
       const side = new HostSide(hostTarget(config.hostNetns), spec, log, config.controller.delayAfterErrorHealingMs);
       out.side = side;
+      state.hostSide = side;
       ctx.onStop(() => side.stop());
       // VETH: the pair must exist before VPP binds to it, so a failure here stops the start-up
       const first = await side.converge();

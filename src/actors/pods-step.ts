@@ -48,7 +48,8 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       const ipam = need(state.ipam, 'IPAM');
       const client = need(vpp.client, 'VPP client');
       const history = new History(config.controller.eventHistoryLimit);
-      const local = localNodeInput(config, need(state.addressing, 'addressing'), { firstDpdkNic: '', hostIPs: [] });
+      // hostIPs as the host step read them: VPP routes each to the host over the interconnect
+      const local = localNodeInput(config, need(state.addressing, 'addressing'), { firstDpdkNic: '', hostIPs: state.hostSide?.hostIPs ?? [] });
       const dataplane = new Dataplane(config, client, local, (r) => history.record({ actor: 'vpp', event: 'txn', from: undefined, to: r.what, vppOps: r.calls, durationMs: Math.round(r.ms * 1000) / 1000 }));
       const records = new PodRecords(store, config.nodeName);
       const pods = new PodRegistry(podDriver({ config, ipam, dataplane, gateway: local.addressing.podGatewayIP, netns: opts.netns, records }), history, (podKey, reason) =>
@@ -100,6 +101,8 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
                 await client.ready(config.vppBridge.requestTimeoutMs);
                 const r = await dataplane.resync(`${input.kind} resync`, { afterRestart: input.kind === 'runtime' && restarted });
                 restarted = false;
+                // the host side belongs to the node's state too: a failure to converge it fails the resync
+                await state.hostSide?.converge();
                 log.info({ kind: input.kind, ops: r.ops, ms: Math.round(r.ms) }, 'resync done');
               } finally {
                 pods.broadcast('resync.end');

@@ -11,6 +11,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import type { KubeEvent, KubeSource } from '../sources/k8s/index.js';
 import type { StartupContext, StartupStep } from './agent.js';
+import type { HostSide } from './host-step.js';
 
 /** What the steps hand to one another (and to tests through `AgentState`). */
 export interface AgentState {
@@ -24,6 +25,8 @@ export interface AgentState {
   kube?: KubeSource;
   /** Listeners of Kubernetes events registered by later steps. */
   kubeListeners?: Set<(e: KubeEvent) => void>;
+  /** The host side of the VPP interconnect, when this agent applies it (see host-step.ts). */
+  hostSide?: HostSide;
 }
 
 /** Builds the start-up steps sharing one `AgentState`. */
