@@ -22,6 +22,7 @@ import { PeerRegistry, peerAddressing } from './peers.js';
 import { need, type AgentState } from './steps.js';
 import type { VppHandle } from './vpp-step.js';
 import type { NodeRecord } from '../nodesync/nodesync.js';
+import type { PeerAddressing } from '../desired/index.js';
 
 /** What the pods step exposes to tests and the CLI. */
 export interface PodsHandle {
@@ -74,20 +75,22 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
         lapStart = now;
       };
       const desiredPeers: { rec: NodeRecord; mgmtIPs: readonly string[] }[] = [];
+      const peerItemsWanted: PeerAddressing[] = [];
       for (const rec of await nodeSync.listNodes()) {
         if (rec.name === config.nodeName) continue;
         const mgmtIPs = mgmtIPsOf(rec.name);
         const a = peerAddressing(ipamAddressing, { ...rec, mgmtIPs }, mgmtIPsUnknown);
-        if (a) await dataplane.setPeerDesired(a);
+        if (a) peerItemsWanted.push(a);
         desiredPeers.push({ rec, mgmtIPs });
       }
+      await dataplane.setDesired({ peers: peerItemsWanted });
       lap('peersDesired');
 
       // pods wired before a restart: put back into the desired state before the first resync
       const known = await records.list((m) => log.warn(m));
       // an IP without a pod record belongs to an ADD that never answered (or a DEL past its record)
       await reconcileAllocations(ipam, known, log, state.kube?.livePods());
-      for (const r of known) await dataplane.setPodDesired({ ...podRef(r.podKey), containerId: r.container.containerId, netns: r.container.netns, ifName: r.container.ifName, ip: r.wiring.ip });
+      await dataplane.setDesired({ pods: known.map((r) => ({ ...podRef(r.podKey), containerId: r.container.containerId, netns: r.container.netns, ifName: r.container.ifName, ip: r.wiring.ip })) });
       lap('podsDesired');
 
       let ready = false;

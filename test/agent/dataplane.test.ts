@@ -108,3 +108,20 @@ test('a pod VPP refuses in a coalesced transaction fails alone: the others are w
   // pod 0 alone, the 19 behind it together (refused), then each of the 19 alone
   t.is(dataplane.applies - applies, 1 + 1 + 19);
 });
+
+test('setDesired puts many pods and peers into the desired state in one queued step without VPP calls; the resync then wires them', async (t) => {
+  const { sim, dataplane, addressing } = await dataplaneOnSim(t);
+  const pods = Array.from({ length: 30 }, (_, i) => podN(i));
+  const peers = [2, 3, 4].map((id) => peerAddressing(addressing, { id, name: `node-${id}`, vppIPs: [`192.168.16.${id}/24`], mgmtIPs: [] }, true));
+  if (peers.some((p) => p === undefined)) return t.fail('peer not addressable');
+  const vpp = JSON.stringify(sim.dump());
+  const applies = dataplane.applies;
+  await dataplane.setDesired({ pods, peers: peers as NonNullable<(typeof peers)[number]>[] });
+  // desired only: VPP untouched, no transaction applied
+  t.is(JSON.stringify(sim.dump()), vpp);
+  t.is(dataplane.applies, applies);
+  t.is(pods.filter((p) => dataplane.desired.ownedBy(podOwner(p.namespace, p.name)).size > 0).length, 30);
+  t.true((await dataplane.resync('startup resync')).ops > 0);
+  t.deepEqual(wiredInVpp(sim, pods), pods.map((p) => p.netns));
+  t.true(JSON.stringify(sim.dump()).includes('192.168.16.4'));
+});
