@@ -1,0 +1,60 @@
+// The launcher runs dist/ only while it is at least as new as src/: after an edit, the
+// sources run (an old build must never be what a test or `npx ipnet-agent` executes).
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A tree with bin/launch.js, a source and a compiled twin that print which one ran. */
+async function tree(t: import('ava').ExecutionContext) {
+  const dir = await mkdtemp(join(tmpdir(), 'ipnet-launch-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'bin'));
+  await mkdir(join(dir, 'src', 'main'), { recursive: true });
+  await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
+  await copyFile(join(repo, 'bin', 'launch.js'), join(dir, 'bin', 'launch.js'));
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}');
+  await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  await writeFile(join(dir, 'bin', 'prog.js'), 'import { launch } from "./launch.js";\nawait launch("main/prog");\n');
+  const source = join(dir, 'src', 'main', 'prog.ts');
+  const compiled = join(dir, 'dist', 'src', 'main', 'prog.js');
+  await writeFile(source, 'export function main(): void { console.log("source"); }\n');
+  await writeFile(compiled, 'export function main() { console.log("compiled"); }\n');
+  const at = async (path: string, s: number) => utimes(path, s, s);
+  const prog = async () => {
+    const { stdout, stderr } = await run(process.execPath, [join(dir, 'bin', 'prog.js')]);
+    return { ran: stdout.trim(), stderr };
+  };
+  return { dir, source, compiled, at, prog };
+}
+
+test('a build newer than every source runs compiled', async (t) => {
+  const { source, compiled, at, prog } = await tree(t);
+  await at(source, 1_700_000_000);
+  await at(compiled, 1_700_000_100);
+  t.like(await prog(), { ran: 'compiled', stderr: '' });
+});
+
+test('a source edited after the build runs from the sources, with a warning', async (t) => {
+  const { source, compiled, at, prog } = await tree(t);
+  await at(compiled, 1_700_000_000);
+  await at(source, 1_700_000_100);
+  const r = await prog();
+  t.is(r.ran, 'source');
+  t.regex(r.stderr, /dist\/ is older than src\//);
+});
+
+test('no build runs the sources; no sources (the image) runs the build', async (t) => {
+  const { dir, prog } = await tree(t);
+  await rm(join(dir, 'dist'), { recursive: true });
+  t.like(await prog(), { ran: 'source', stderr: '' });
+  const other = await tree(t);
+  await rm(join(other.dir, 'src'), { recursive: true });
+  t.like(await other.prog(), { ran: 'compiled', stderr: '' });
+});
