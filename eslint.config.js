@@ -8,12 +8,12 @@ import tseslint from 'typescript-eslint';
 export const ioModules = [
   'fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'dns',
   'cluster', 'worker_threads', 'tls', 'readline', 'os', 'process',
-  'zeromq', 'etcd3', '@kubernetes/client-node', 'pino',
+  'zeromq', 'etcd3', '@kubernetes/client-node', 'pino', 'ws', '@statelyai/inspect',
 ];
-const ioPatterns = ioModules.flatMap((m) => (m.startsWith('@') || m.includes('-') || m === 'zeromq' || m === 'etcd3' || m === 'pino' ? [m] : [m, `node:${m}`]));
+const ioPatterns = ioModules.flatMap((m) => (m.startsWith('@') || m.includes('-') || m === 'zeromq' || m === 'etcd3' || m === 'pino' || m === 'ws' ? [m] : [m, `node:${m}`]));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'native/**', 'test/fixtures/lint/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'native/**', 'test/fixtures/lint/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -29,3 +29,8 @@ test('an xstate import in src/machines passes the pure-layer rule', async (t) =>
   const messages = await lintAs('machines/good.ts');
   t.deepEqual(messages, []);
 });
+
+test('a ws import in src/desired is rejected by the pure-layer rule', async (t) => {
+  const messages = await lintAs('desired/bad-ws.ts');
+  t.true(messages.some((m) => m.startsWith('no-restricted-imports')), messages.join('\n'));
+});
