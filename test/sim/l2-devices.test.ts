@@ -36,6 +36,18 @@ test('neighbour quirks: re-add updates, static is not demoted, delete of a missi
   t.is(neigh(sim, a, '10.1.1.5', '02:00:00:00:00:05', 1), RV.LIMIT_EXCEEDED);
 });
 
+test('the neighbour limit counts one family: IPv6 entries do not use up the IPv4 limit', (t) => {
+  const sim = newSim();
+  const a = tap(sim).sw_if_index as number;
+  req(sim, 'ip_neighbor_config', { af: 0, max_number: 2, max_age: 0, recycle: false });
+  t.is(neigh(sim, a, 'fd00::2', '02:00:00:00:00:02', 1), 0);
+  t.is(neigh(sim, a, 'fd00::3', '02:00:00:00:00:03', 1), 0);
+  t.is(neigh(sim, a, '10.1.1.2', '02:00:00:00:00:04', 1), 0);
+  t.is(neigh(sim, a, '10.1.1.3', '02:00:00:00:00:05', 1), 0);
+  t.is(neigh(sim, a, '10.1.1.4', '02:00:00:00:00:06', 1), RV.LIMIT_EXCEEDED);
+  t.is(neigh(sim, a, '10.1.1.3', '02:00:00:00:00:05', 1), 0, 'an update is not an addition');
+});
+
 test('proxy ARP ranges need their table, ignore duplicates and refuse deleting a missing range', (t) => {
   const sim = newSim();
   const l = loop(sim);
@@ -175,4 +187,18 @@ test('TAP ids: lowest free when automatic, -71 when the asked id is taken; the d
   t.is(dump(sim, 'sw_interface_dump', { sw_if_index: 1 })[0]?.tag, 'tap-vpp2');
   t.is(req(sim, 'tap_delete_v2', { sw_if_index: loop(sim) }).retval, RV.INVALID_SW_IF_INDEX);
   t.is(req(sim, 'tap_delete_v2', { sw_if_index: b.sw_if_index }).retval, 0);
+});
+
+test('TAP ids: a deleted TAP frees its id for the next automatic and the next asked-for create', (t) => {
+  const sim = newSim();
+  const made = [tap(sim), tap(sim), tap(sim), tap(sim, { id: 7 })].map((r) => r.sw_if_index as number);
+  t.is(req(sim, 'tap_delete_v2', { sw_if_index: made[1] }).retval, 0);
+  t.is(req(sim, 'tap_delete_v2', { sw_if_index: made[3] }).retval, 0);
+  t.is(tap(sim).retval, 0);
+  t.is(tap(sim, { id: 7 }).retval, 0, 'id 7 is free again');
+  t.is(tap(sim, { id: 2 }).retval, RV.INVALID_INTERFACE, 'id 2 is still held');
+  const d = dump(sim, 'sw_interface_tap_v2_dump', { sw_if_index: NONE });
+  t.deepEqual(d.map((x) => x.id as number).sort((a, b) => a - b), [0, 1, 2, 7]);
+  t.is(tap(sim).retval, 0);
+  t.deepEqual(dump(sim, 'sw_interface_tap_v2_dump', { sw_if_index: NONE }).map((x) => x.id as number).sort((a, b) => a - b), [0, 1, 2, 3, 7]);
 });

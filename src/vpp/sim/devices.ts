@@ -61,12 +61,11 @@ function powerOfTwo(n: number): boolean {
 
 /** tap_create_v2/v3: allocates an id, refuses what a real VPP refuses, names `tap<id>`/`tun<id>`. */
 export function createTap(s: SimState, req: TapCreate): CreateResult {
-  const used = [...s.interfaces.values()].flatMap((i) => (i.tap === undefined ? [] : [i.tap.id]));
   let id = req.id;
   if (id !== NONE) {
-    if (used.includes(id)) return fail(RV.INVALID_INTERFACE);
+    if (s.tapIds.has(id)) return fail(RV.INVALID_INTERFACE);
   } else {
-    id = lowestFree(used);
+    id = lowestFree(s.tapIds);
     if (id >= MAX_TAP_ID) return fail(RV.UNSPECIFIED);
   }
   if ((req.tapFlags & TAP_FLAG.ATTACH) !== 0 && (req.hostIfName ?? '') === '') return fail(RV.NO_MATCHING_INTERFACE);
@@ -85,6 +84,7 @@ export function createTap(s: SimState, req: TapCreate): CreateResult {
   const mac = tun ? ZERO_MAC : req.useRandomMac ? s.randomMac() : req.mac;
   const iface = s.addInterface(tun ? 'tun' : 'tap', `${tun ? 'tun' : 'tap'}${id}`, 'virtio', id, mac);
   iface.tag = req.tag.slice(0, 63);
+  s.tapIds.add(id);
   iface.tap = {
     id,
     txRingSz: req.txRingSz,

@@ -186,7 +186,7 @@ export function makeRng(seed: number): () => number {
 
 /** Lowest number ≥ `from` not in `used`. */
 export function lowestFree(used: Iterable<number>, from = 0): number {
-  const set = new Set(used);
+  const set = used instanceof Set ? (used as ReadonlySet<number>) : new Set(used);
   let n = from;
   while (set.has(n)) n++;
   return n;

@@ -38,8 +38,9 @@ export function neighborAddDel(s: SimState, isAdd: boolean, n: NeighborIn): { re
     // a dynamic add never demotes a static entry; a different MAC is refused with a bare −2
     return { retval: cur.mac === n.mac ? RV.OK : -2, statsIndex: 0 };
   }
-  if (cur === undefined) {
-    const family = isIp6(n.ip) ? 6 : 4;
+  const family = isIp6(n.ip) ? 6 : 4;
+  // counting one family means a scan of the table: only needed once the whole table could be at the limit
+  if (cur === undefined && s.neighbors.size >= s.neighborConfig[family].maxNumber) {
     const count = [...s.neighbors.values()].filter((e) => isIp6(e.ip) === (family === 6)).length;
     if (count >= s.neighborConfig[family].maxNumber) return { retval: RV.LIMIT_EXCEEDED, statsIndex: 0 };
   }

@@ -74,6 +74,8 @@ export class SimState {
   readonly puntRedirects: PuntRedirect[] = [];
   readonly vxlanPool = new IndexPool();
   readonly pendingEvents = new Map<number, PendingEvent>();
+  /** TAP/TUN ids in use, kept beside `interfaces` so a create does not scan every interface. */
+  readonly tapIds = new Set<number>();
   readonly rng: () => number;
   private readonly ifPool = new IndexPool();
   private uidCounter = 0;
@@ -124,6 +126,7 @@ export class SimState {
       if (bd !== undefined) for (const [mac, e] of bd.fib) if (e.swIfIndex === swIfIndex && (!e.staticMac || e.bviMac)) bd.fib.delete(mac);
     }
     this.interfaces.delete(swIfIndex);
+    if (iface.tap !== undefined) this.tapIds.delete(iface.tap.id);
     this.ifPool.put(swIfIndex);
     this.pendingEvents.set(swIfIndex, { swIfIndex, adminUp: false, linkUp: false, deleted: true });
     this.collectTables();
