@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startAgent, type Agent } from '../src/actors/agent.js';
+import { hostStep } from '../src/actors/host-step.js';
 import { podsStep, type PodsHandle } from '../src/actors/pods-step.js';
 import { coreSteps, type AgentState } from '../src/actors/steps.js';
 import { vppStep, type VppHandle } from '../src/actors/vpp-step.js';
@@ -69,7 +70,9 @@ export async function startInProcess(config: Config): Promise<InProcessAgent> {
   const vpp: VppHandle = {};
   const pods: PodsHandle = {};
   const log = createLogger('bench-agent', 'silent');
-  const agent = await startAgent(config, log, [...coreSteps(state), vppStep(vpp), podsStep(state, vpp, pods, { netns: false })]);
+  // the host step too, as src/main/agent.ts runs it: with an external bridge it reads this
+  // namespace's host IPs, whose VPP routes are part of the node's desired state
+  const agent = await startAgent(config, log, [...coreSteps(state), vppStep(vpp), hostStep(state, vpp), podsStep(state, vpp, pods, { netns: false })]);
   await agent.started;
   return { agent, state, vpp, pods };
 }
