@@ -143,9 +143,12 @@ export function comparePrefixes(a: Prefix, b: Prefix): number {
 /** The all-zero MAC VPP reports for interfaces without one (TUN, L3 VXLAN, local0). */
 export const ZERO_MAC = '00:00:00:00:00:00';
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /** Formats 6 bytes as a lower-case colon MAC. */
 export function macFromBytes(bytes: Uint8Array): string {
-  return Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(':');
+  const h = (i: number): string => HEX[bytes[i] ?? 0] as string;
+  return `${h(0)}:${h(1)}:${h(2)}:${h(3)}:${h(4)}:${h(5)}`;
 }
 
 /** Parses a colon MAC into 6 bytes. */

@@ -65,7 +65,7 @@ export function createTap(s: SimState, req: TapCreate): CreateResult {
   if (id !== NONE) {
     if (s.tapIds.has(id)) return fail(RV.INVALID_INTERFACE);
   } else {
-    id = lowestFree(s.tapIds);
+    id = s.tapIds.lowest();
     if (id >= MAX_TAP_ID) return fail(RV.UNSPECIFIED);
   }
   if ((req.tapFlags & TAP_FLAG.ATTACH) !== 0 && (req.hostIfName ?? '') === '') return fail(RV.NO_MATCHING_INTERFACE);
@@ -84,7 +84,7 @@ export function createTap(s: SimState, req: TapCreate): CreateResult {
   const mac = tun ? ZERO_MAC : req.useRandomMac ? s.randomMac() : req.mac;
   const iface = s.addInterface(tun ? 'tun' : 'tap', `${tun ? 'tun' : 'tap'}${id}`, 'virtio', id, mac);
   iface.tag = req.tag.slice(0, 63);
-  s.tapIds.add(id);
+  s.tapIds.take(id);
   iface.tap = {
     id,
     txRingSz: req.txRingSz,

@@ -173,6 +173,33 @@ export class IndexPool {
   }
 }
 
+/**
+ * Ids handed out lowest-free-first (TAP ids). `floor` is never above the lowest free id, so
+ * a run of creates costs O(1) each instead of a scan from 0.
+ */
+export class LowestFreeIds {
+  private readonly used = new Set<number>();
+  private floor = 0;
+
+  has(id: number): boolean {
+    return this.used.has(id);
+  }
+
+  /** The lowest id not in use (not yet taken). */
+  lowest(): number {
+    while (this.used.has(this.floor)) this.floor++;
+    return this.floor;
+  }
+
+  take(id: number): void {
+    this.used.add(id);
+  }
+
+  release(id: number): void {
+    if (this.used.delete(id) && id < this.floor) this.floor = id;
+  }
+}
+
 /** A deterministic PRNG (xorshift32), so random MACs are reproducible per seed. */
 export function makeRng(seed: number): () => number {
   let x = (seed >>> 0) || 0x9e3779b9;
@@ -186,7 +213,7 @@ export function makeRng(seed: number): () => number {
 
 /** Lowest number ≥ `from` not in `used`. */
 export function lowestFree(used: Iterable<number>, from = 0): number {
-  const set = used instanceof Set ? (used as ReadonlySet<number>) : new Set(used);
+  const set = new Set(used);
   let n = from;
   while (set.has(n)) n++;
   return n;

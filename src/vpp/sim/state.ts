@@ -4,7 +4,7 @@
  */
 import { ZERO_MAC } from './addr.js';
 import {
-  IndexPool, makeRng,
+  IndexPool, LowestFreeIds, makeRng,
   type IfKind, type PendingEvent, type ProxyArpRange, type SimBridgeDomain, type SimInterface,
   type SimNeighbor, type SimTable, type SimVxlan,
 } from './model.js';
@@ -75,7 +75,7 @@ export class SimState {
   readonly vxlanPool = new IndexPool();
   readonly pendingEvents = new Map<number, PendingEvent>();
   /** TAP/TUN ids in use, kept beside `interfaces` so a create does not scan every interface. */
-  readonly tapIds = new Set<number>();
+  readonly tapIds = new LowestFreeIds();
   readonly rng: () => number;
   private readonly ifPool = new IndexPool();
   private uidCounter = 0;
@@ -126,7 +126,7 @@ export class SimState {
       if (bd !== undefined) for (const [mac, e] of bd.fib) if (e.swIfIndex === swIfIndex && (!e.staticMac || e.bviMac)) bd.fib.delete(mac);
     }
     this.interfaces.delete(swIfIndex);
-    if (iface.tap !== undefined) this.tapIds.delete(iface.tap.id);
+    if (iface.tap !== undefined) this.tapIds.release(iface.tap.id);
     this.ifPool.put(swIfIndex);
     this.pendingEvents.set(swIfIndex, { swIfIndex, adminUp: false, linkUp: false, deleted: true });
     this.collectTables();
