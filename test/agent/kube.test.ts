@@ -14,14 +14,8 @@ import { startBridge, tempDir } from '../bridge/harness.js';
 import { FakeKube } from '../helpers/fake-kube.js';
 import { nodeJson, podJson } from '../helpers/fake-kube-objects.js';
 import { removeDir, startAgentProcess } from '../helpers/agent.js';
+import { until } from '../helpers/until.js';
 
-async function until(what: string, pred: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test.serial('with Kubernetes on, startup releases IPs of pods gone from the cluster, and peers get management-IP routes that follow the Node object', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'ipnet-kube-'));

@@ -6,17 +6,10 @@ import { NodeSync } from '../../src/nodesync/nodesync.js';
 import { openStore } from '../../src/store/open.js';
 import { startBridge, tempDir } from '../bridge/harness.js';
 import { startEtcd } from '../helpers/etcd.js';
-import { removeDir, startAgentProcess } from '../helpers/agent.js';
+import { bridgedAgentYaml, removeDir, startAgentProcess } from '../helpers/agent.js';
+import { until } from '../helpers/until.js';
 
-const yaml = (bridge: string, etcd: string) => `
-nodeName: node-1
-ipamConfig:
-  nodeInterconnectCIDR: 192.168.16.0/24
-store: { type: etcd, endpoints: ["${etcd}"] }
-vppBridge: { endpoint: "${bridge}" }
-http: { port: {{port}} }
-cni: { socket: "{{dir}}/cni.sock" }
-`;
+const yaml = (bridge: string, etcd: string) => bridgedAgentYaml('node-1', bridge, `{ type: etcd, endpoints: ["${etcd}"] }`);
 
 /** The VXLAN tunnels the simulator holds, as `src → dst`. */
 function tunnels(sim: VppSimulator): string[] {
@@ -24,13 +17,6 @@ function tunnels(sim: VppSimulator): string[] {
   return [...text.matchAll(/"src(?:_address)?":"([0-9.]+)","dst(?:_address)?":"([0-9.]+)"/g)].map((m) => `${m[1]} → ${m[2]}`);
 }
 
-async function until(what: string, pred: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test.serial('a peer node added, re-addressed and removed in etcd moves the VXLAN tunnel and routes at once', async (t) => {
   const etcd = await startEtcd();

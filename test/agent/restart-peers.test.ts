@@ -6,17 +6,10 @@ import { NodeSync } from '../../src/nodesync/nodesync.js';
 import { openStore } from '../../src/store/open.js';
 import { startBridge, tempDir } from '../bridge/harness.js';
 import { startEtcd } from '../helpers/etcd.js';
-import { removeDir, startAgentProcess, type AgentProcess } from '../helpers/agent.js';
+import { bridgedAgentYaml, removeDir, startAgentProcess, type AgentProcess } from '../helpers/agent.js';
+import { until } from '../helpers/until.js';
 
-const yaml = (bridge: string, etcd: string) => `
-nodeName: node-1
-ipamConfig:
-  nodeInterconnectCIDR: 192.168.16.0/24
-store: { type: etcd, endpoints: ["${etcd}"] }
-vppBridge: { endpoint: "${bridge}" }
-http: { port: {{port}} }
-cni: { socket: "{{dir}}/cni.sock" }
-`;
+const yaml = (bridge: string, etcd: string) => bridgedAgentYaml('node-1', bridge, `{ type: etcd, endpoints: ["${etcd}"] }`);
 
 /** The VXLAN tunnel destinations the simulator holds, sorted. */
 function tunnelDsts(sim: VppSimulator): string[] {
@@ -33,13 +26,6 @@ async function actors(agent: AgentProcess): Promise<Actors> {
   return (await (await fetch(`${agent.base}/ipnet/v1/actors`)).json()) as Actors;
 }
 
-async function until(what: string, pred: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test.serial('a restarted agent finds its peers connected with zero VPP writes, and they follow a re-addressed and a removed record', async (t) => {
   const etcd = await startEtcd();

@@ -9,6 +9,7 @@ import { startVisualizer } from '../../src/actors/visualizer.js';
 import { podMachine, type PodWiring } from '../../src/machines/pod.js';
 import { createLogger } from '../../src/util/log.js';
 import { freePort } from '../helpers/agent.js';
+import { until } from '../helpers/until.js';
 
 const log = createLogger('test-visualizer', 'silent');
 const wiring: PodWiring = { ip: '10.1.1.2', gateway: '10.1.1.1', mac: '02:fe:00:00:00:02', vppIfName: 'tap-a', hostIfName: 'eth0' };
@@ -30,13 +31,6 @@ async function listen(port: number) {
   return { frames, connections: () => connections, close };
 }
 
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('a visualizer that starts listening after the actors ran still receives their registration and states, once', async (t) => {
   const port = await freePort();

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { WebSocketServer } from 'ws';
 import { removeDir, startAgentProcess } from '../helpers/agent.js';
 import { sandbox, startInProcessAgent } from '../helpers/in-process-agent.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 const standalone = (extra = '') => `
@@ -50,13 +51,6 @@ async function visualizerServer(t: import('ava').ExecutionContext) {
   return { url: `ws://127.0.0.1:${port}`, frames, connections: () => connections, closes: () => closes };
 }
 
-async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('a pod added to an agent with inspect.websocket set reaches the visualizer as actor, events and pending → wiring → wired snapshots', async (t) => {
   const viz = await visualizerServer(t);

@@ -77,13 +77,13 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** Config of an agent on an embedded store in its temp dir, driving the VPP behind `bridge`. */
-export function bridgedAgentYaml(nodeName: string, bridge: string): string {
+/** Config of an agent driving the VPP behind `bridge`, on an embedded store in its temp dir unless `store` (YAML) says otherwise. */
+export function bridgedAgentYaml(nodeName: string, bridge: string, store = '{ type: embedded, path: "{{dir}}/store.json" }'): string {
   return `
 nodeName: ${nodeName}
 ipamConfig:
   nodeInterconnectCIDR: 192.168.16.0/24
-store: { type: embedded, path: "{{dir}}/store.json" }
+store: ${store}
 vppBridge: { endpoint: "${bridge}" }
 http: { port: {{port}} }
 cni: { socket: "{{dir}}/cni.sock" }

@@ -5,15 +5,8 @@ import { openEtcdStore, type EtcdStore } from '../../src/store/etcd.js';
 import { StoreUnavailableError } from '../../src/store/errors.js';
 import type { StoreStatus } from '../../src/store/types.js';
 import { startEtcd } from '../helpers/etcd.js';
+import { until } from '../helpers/until.js';
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 async function clients(endpoint: string, n: number, t: { teardown: (fn: () => Promise<void>) => void }, callTimeoutMs?: number): Promise<EtcdStore[]> {
   const stores = await Promise.all(Array.from({ length: n }, () => openEtcdStore({ endpoints: [endpoint], callTimeoutMs })));

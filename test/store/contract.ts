@@ -6,19 +6,13 @@ import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { StoreError } from '../../src/store/errors.js';
 import type { Store, WatchEvent } from '../../src/store/types.js';
+import { until } from '../helpers/until.js';
 
 /** Opens a fresh client (same backing data within one test is not required). */
 export type StoreFactory = () => Promise<Store>;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 /** Registers the contract tests under `backend` using `open` for each test's client. */
 export function registerStoreContract(backend: string, open: StoreFactory): void {

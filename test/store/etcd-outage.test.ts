@@ -3,15 +3,8 @@ import { openEtcdStore } from '../../src/store/etcd.js';
 import { StoreUnavailableError } from '../../src/store/errors.js';
 import type { StoreStatus, WatchEvent } from '../../src/store/types.js';
 import { startEtcd } from '../helpers/etcd.js';
+import { until } from '../helpers/until.js';
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 // Each test owns its etcd: they kill it, so they cannot share one.
 test('a SIGKILLed etcd makes calls fail fast with a retryable error, and after restart data and calls are back', async (t) => {
