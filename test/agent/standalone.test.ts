@@ -4,18 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { removeDir, repoRoot, startAgentProcess } from '../helpers/agent.js';
+import { removeDir, repoRoot, standaloneAgentYaml, startAgentProcess } from '../helpers/agent.js';
 
 const run = promisify(execFile);
 
-const standalone = `
-nodeName: worker-1
-ipamConfig:
-  nodeInterconnectCIDR: 192.168.16.0/24
-store: { type: embedded, path: "{{dir}}/store.json" }
-http: { port: {{port}} }
-cni: { socket: "{{dir}}/cni.sock" }
-`;
+const standalone = standaloneAgentYaml();
 
 test('the standalone agent serves health and the contiv IPAM view with node ID 1, and keeps it across a restart', async (t) => {
   const agent = await startAgentProcess(standalone);

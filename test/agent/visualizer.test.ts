@@ -4,19 +4,12 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { WebSocketServer } from 'ws';
-import { removeDir, startAgentProcess } from '../helpers/agent.js';
+import { removeDir, standaloneAgentYaml, startAgentProcess } from '../helpers/agent.js';
 import { sandbox, startInProcessAgent } from '../helpers/in-process-agent.js';
 import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
-const standalone = (extra = '') => `
-nodeName: worker-1
-ipamConfig:
-  nodeInterconnectCIDR: 192.168.16.0/24
-store: { type: embedded, path: "{{dir}}/store.json" }
-http: { port: {{port}} }
-cni: { socket: "{{dir}}/cni.sock" }
-${extra}`;
+const standalone = standaloneAgentYaml;
 
 /** One frame as the visualizer receives it. */
 interface Frame {

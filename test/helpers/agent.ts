@@ -89,3 +89,15 @@ http: { port: {{port}} }
 cni: { socket: "{{dir}}/cni.sock" }
 `;
 }
+
+/** Config of a standalone agent (embedded simulated VPP and store in its temp dir), plus `extra` YAML. */
+export function standaloneAgentYaml(extra = ''): string {
+  return `
+nodeName: worker-1
+ipamConfig:
+  nodeInterconnectCIDR: 192.168.16.0/24
+store: { type: embedded, path: "{{dir}}/store.json" }
+http: { port: {{port}} }
+cni: { socket: "{{dir}}/cni.sock" }
+${extra}`;
+}
