@@ -25,6 +25,8 @@ export interface TxnOutcome {
 /** Events the connection accepts. */
 export type VppConnectionEvent =
   | { type: 'txn.submit'; txn: Txn }
+  /** Several transactions in submission order: one machine step for a burst instead of one each. */
+  | { type: 'txns.submit'; txns: readonly Txn[] }
   | { type: 'vpp.restarted' }
   | { type: 'vpp.disconnected'; reason: string };
 
@@ -80,7 +82,12 @@ export const vppConnectionMachine = setup({
     hasQueued: ({ context }) => context.queue.length > 0,
   },
   actions: {
-    enqueue: assign({ queue: ({ context, event }) => (event.type === 'txn.submit' ? [...context.queue, event.txn] : context.queue) }),
+    enqueue: assign({
+      queue: ({ context, event }) => {
+        if (event.type === 'txn.submit') return [...context.queue, event.txn];
+        return event.type === 'txns.submit' ? [...context.queue, ...event.txns] : context.queue;
+      },
+    }),
     report: enqueueActions(({ enqueue }, params: { outcomes: readonly TxnOutcome[] }) => {
       for (const outcome of params.outcomes) enqueue.emit({ type: 'txn.done', outcome });
     }),
@@ -96,7 +103,7 @@ export const vppConnectionMachine = setup({
   id: 'vppConnection',
   context: ({ input }) => ({ queue: [], inFlight: [], reconnects: 0, backoffMs: input.initialBackoffMs, maxBackoffMs: input.maxBackoffMs, lastError: undefined }),
   initial: 'connecting',
-  on: { 'txn.submit': { actions: 'enqueue' } },
+  on: { 'txn.submit': { actions: 'enqueue' }, 'txns.submit': { actions: 'enqueue' } },
   states: {
     disconnected: {
       after: { backoff: 'connecting' },

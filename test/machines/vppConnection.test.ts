@@ -74,6 +74,26 @@ test('queued non-conflicting transactions are applied as one batch, conflicting 
   t.deepEqual(emitted.filter((e) => e.type === 'txn.done').map((e) => (e as { outcome: TxnOutcome }).outcome.id), [1, 2, 3, 4]);
 });
 
+test('transactions submitted together queue in their order and coalesce with single submits', async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const { actor, batches, emitted } = start(async (txns) => {
+    if (txns[0]?.id === 1) await gate;
+    return txns.map((x) => ({ id: x.id, ok: x.id !== 3, error: x.id === 3 ? 'refused' : undefined }));
+  });
+  await flush();
+  actor.send({ type: 'txns.submit', txns: [txn(1, 'a')] });
+  actor.send({ type: 'txns.submit', txns: [txn(2, 'b'), txn(3, 'c'), txn(4, 'b')] });
+  actor.send({ type: 'txn.submit', txn: txn(5, 'd') });
+  actor.send({ type: 'txns.submit', txns: [] });
+  release();
+  for (let i = 0; i < 5; i++) await flush();
+  t.deepEqual(batches, [[1], [2, 3], [4, 5]]);
+  const done = emitted.flatMap((e) => (e.type === 'txn.done' ? [e.outcome] : []));
+  t.deepEqual(done.map((o) => [o.id, o.ok]), [[1, true], [2, true], [3, false], [4, true], [5, true]]);
+  t.is(actor.getSnapshot().value, 'ready');
+});
+
 test('a failed apply reports every transaction of the batch as failed and keeps serving', async (t) => {
   const { actor, emitted } = start(async () => {
     throw new Error('VNET_API_ERROR_NO_SUCH_ENTRY');
