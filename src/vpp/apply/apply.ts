@@ -1,8 +1,14 @@
 /**
- * apply: executes planner ops step by step. Ops of one step are independent, so their
- * calls go out together (pipelined through the bridge); calls within one op stay in order.
- * Every success records its inverse; on the first failing step everything done so far is
- * reverted last-in first-out and the original error is returned, revert errors attached.
+ * apply: executes planner ops step by step, without waiting for replies it does not need.
+ * Realisers send their calls and return; they wait only for a reply whose value they use
+ * (a created interface's sw_if_index, a bridge domain's id). Once every op of a step has
+ * sent its calls, the next step's go out right behind them: VPP executes one client's calls
+ * in send order, so the order VPP sees is the one a one-by-one run would produce, and a
+ * pod's transaction waits for two round trips (create, then the rest) instead of one per
+ * call. Every success records its inverse at its place in send order; once any call has
+ * failed no further step is started, every call already sent is awaited, and everything
+ * that succeeded (calls sent behind the failing one included) is reverted last-in first-out.
+ * The first failure in send order is returned, revert errors attached.
  */
 import { ItemSet } from '../../desired/itemset.js';
 import { recordApplied, type Op } from '../../desired/plan.js';
@@ -10,14 +16,18 @@ import { rootCause } from '../api/channel.js';
 import type { VppChannel } from '../api/channel.js';
 import type { NameIndex } from '../api/names.js';
 import type { TapHostHint } from './context.js';
-import { realise } from './realise.js';
-import { runLifo, UndoList, type RevertError, type Undo } from './undo.js';
+import { needsSettledPast, realise } from './realise.js';
+import { Journal, runLifo, UndoList, type RevertError } from './undo.js';
 
 /** What happened to one op. */
 export interface OpOutcome {
   readonly key: string;
   readonly op: Op['op'];
-  /** `done`: applied and kept; `reverted`: applied, then undone; `failed`; `skipped`: never started. */
+  /**
+   * As a one-by-one run would report it: `done`: applied and kept; `reverted`: applied, then
+   * undone; `failed`; `skipped`: in a step after the failing op's, which that run would not
+   * have started (whatever pipelining sent for it has been taken back, failed or not).
+   */
   readonly status: 'done' | 'reverted' | 'failed' | 'skipped';
   /** "failed to <op> <key>: <cause>" for the failed op. */
   readonly error?: string;
@@ -67,36 +77,37 @@ export class ApplyOpError extends Error {
 /** Applies `ops` (sorted by step, as the planner returns them) as one transaction. */
 export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const ctx = { ch, index, tapHost: opts.tapHost };
-  const done: Undo[] = [];
-  const status = new Map<Op, OpOutcome>();
+  const journal = new Journal();
+  const started = new Map<Op, UndoList>();
   for (const step of bySteps(ops)) {
-    const lists = step.map(() => new UndoList());
-    const settled = await Promise.allSettled(step.map((op, i) => realise(ctx, op, lists[i] as UndoList)));
-    let failure: ApplyOpError | undefined;
-    for (let i = 0; i < step.length; i++) {
-      const op = step[i] as Op;
-      const s = settled[i] as PromiseSettledResult<void>;
-      done.push(...(lists[i] as UndoList).entries);
-      if (s.status === 'fulfilled') status.set(op, { key: op.key, op: op.op, status: 'done' });
-      else {
-        const err = new ApplyOpError(op, s.reason instanceof Error ? s.reason : new Error(String(s.reason)));
-        status.set(op, { key: op.key, op: op.op, status: 'failed', error: err.message });
-        failure ??= err;
-      }
+    if (step.some(needsSettledPast)) {
+      await journal.settled();
+      if (journal.anyFailed) break;
     }
-    if (failure !== undefined) {
-      const revertErrors = await runLifo(done);
-      const outcomes = ops.map((op) => {
-        const o = status.get(op);
-        if (o === undefined) return { key: op.key, op: op.op, status: 'skipped' as const };
-        return o.status === 'done' ? { ...o, status: 'reverted' as const } : o;
-      });
-      return { ok: false, error: rootCause(failure.cause), outcomes, revertErrors };
-    }
+    await Promise.all(step.map((op) => {
+      const undo = new UndoList(journal);
+      started.set(op, undo);
+      return realise(ctx, op, undo).catch((err: unknown) => undo.fail(err instanceof Error ? err : new Error(String(err))));
+    }));
+    if (journal.anyFailed) break;
   }
-  const actual = (opts.inPlace === true ? opts.actual : opts.actual?.clone()) ?? new ItemSet();
-  recordApplied(actual, ops);
-  return { ok: true, outcomes: ops.map((op) => status.get(op) as OpOutcome), actual };
+  await journal.settled();
+  const first = journal.firstFailure();
+  if (first === undefined) {
+    const actual = (opts.inPlace === true ? opts.actual : opts.actual?.clone()) ?? new ItemSet();
+    recordApplied(actual, ops);
+    return { ok: true, outcomes: ops.map((op) => ({ key: op.key, op: op.op, status: 'done' })), actual };
+  }
+  const revertErrors = await runLifo(journal.inverses());
+  const failingStep = [...started].find(([, undo]) => undo === first.owner)?.[0].step ?? Number.POSITIVE_INFINITY;
+  const outcomes = ops.map((op): OpOutcome => {
+    const undo = started.get(op);
+    if (undo === undefined || op.step > failingStep) return { key: op.key, op: op.op, status: 'skipped' };
+    const failure = undo.failure;
+    if (failure === undefined) return { key: op.key, op: op.op, status: 'reverted' };
+    return { key: op.key, op: op.op, status: 'failed', error: new ApplyOpError(op, failure).message };
+  });
+  return { ok: false, error: rootCause(first.error), outcomes, revertErrors };
 }
 
 /** Groups sorted ops into steps (an empty step number produces no group). */

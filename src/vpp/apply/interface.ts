@@ -11,7 +11,7 @@ import { createTap, DEFAULT_TAP_RING, deleteTap } from '../api/tap.js';
 import { createVxlan, deleteVxlan, type VxlanSpec } from '../api/vxlan.js';
 import type { VppInterfaceValue } from '../../desired/model.js';
 import type { ApplyContext } from './context.js';
-import { UndoList } from './undo.js';
+import { realiseAlone, type UndoList } from './undo.js';
 
 /** Physical NICs: VPP owns their lifetime, ipnet only configures them. */
 export function isPhysical(v: VppInterfaceValue): boolean {
@@ -25,41 +25,38 @@ export function vxlanSpec(v: VppInterfaceValue): VxlanSpec {
   return { src: x.src_address, dst: x.dst_address, vni: x.vni, encapVrf: v.vrf };
 }
 
-async function createDevice(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<number> {
+/** Sends the create (none for a NIC) and waits for the sw_if_index: everything else needs it. */
+function createDevice(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<number> {
   const { ch } = ctx;
   switch (v.type) {
     case 'TAP': {
       const host = ctx.tapHost?.(v.name);
-      const idx = await createTap(ch, {
+      return undo.call(createTap(ch, {
         tag: v.name, mac: v.phys_address, rxRingSize: v.tap?.rx_ring_size ?? DEFAULT_TAP_RING,
         txRingSize: v.tap?.tx_ring_size ?? DEFAULT_TAP_RING, hostMtu: v.mtu, hostIfName: host?.hostIfName, hostNamespace: host?.namespace,
-      });
-      undo.push(`delete TAP ${v.name}`, () => deleteTap(ch, idx));
-      return idx;
+      }), `delete TAP ${v.name}`, (idx) => deleteTap(ch, idx));
     }
-    case 'SOFTWARE_LOOPBACK': {
-      const idx = await createLoopback(ch, v.phys_address);
-      undo.push(`delete loopback ${v.name}`, () => deleteLoopback(ch, idx));
-      return idx;
-    }
+    case 'SOFTWARE_LOOPBACK':
+      return undo.call(createLoopback(ch, v.phys_address), `delete loopback ${v.name}`, (idx) => deleteLoopback(ch, idx));
     case 'AF_PACKET': {
       const host = v.afpacket?.host_if_name ?? '';
-      const idx = await createAfPacket(ch, host, v.phys_address);
-      undo.push(`delete AF_PACKET ${v.name}`, () => deleteAfPacket(ch, host));
-      return idx;
+      return undo.call(createAfPacket(ch, host, v.phys_address), `delete AF_PACKET ${v.name}`, () => deleteAfPacket(ch, host));
     }
     case 'VXLAN_TUNNEL': {
       const spec = vxlanSpec(v);
-      const idx = await createVxlan(ch, spec);
-      undo.push(`delete VXLAN tunnel ${v.name}`, () => deleteVxlan(ch, spec));
-      return idx;
+      return undo.call(createVxlan(ch, spec), `delete VXLAN tunnel ${v.name}`, () => deleteVxlan(ch, spec));
     }
     default:
-      return mustIf(ctx.index, v.name);
+      return Promise.resolve(mustIf(ctx.index, v.name));
   }
 }
 
-/** Creates (or, for a NIC, takes over) an interface and applies its settings. */
+/**
+ * Creates (or, for a NIC, takes over) an interface and applies its settings. A created
+ * device's settings go out together right after the create: deleting the device takes them
+ * all back, whichever of them ran. A NIC's settings are sent one by one, as VPP runs calls
+ * sent behind a failing one and a NIC's previous MAC, MTU and rx mode are not known to undo.
+ */
 export async function createInterface(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<void> {
   const { ch, index } = ctx;
   const idx = await createDevice(ctx, v, undo);
@@ -70,18 +67,30 @@ export async function createInterface(ctx: ApplyContext, v: VppInterfaceValue, u
     if (prevName !== undefined) index.setIf(prevName, idx);
   });
   const physical = isPhysical(v);
+  const settings: Setting[] = [];
   // A TAP carries its tag from creation; a created device loses everything when deleted.
   if (v.type !== 'TAP') {
-    await setTag(ch, idx, v.name, true);
-    if (physical) undo.push(`untag ${v.name}`, () => setTag(ch, idx, v.name, false));
+    settings.push({ send: () => setTag(ch, idx, v.name, true), inverse: physical ? [`untag ${v.name}`, () => setTag(ch, idx, v.name, false)] : undefined });
   }
-  if (physical && v.phys_address !== undefined) await setMac(ch, idx, v.phys_address);
-  if (v.mtu !== undefined) await setMtu(ch, idx, v.mtu);
-  if (v.rx_mode_settings !== undefined) await setRxMode(ch, idx, v.rx_mode_settings.rx_mode);
+  const mac = v.phys_address;
+  if (physical && mac !== undefined) settings.push({ send: () => setMac(ch, idx, mac) });
+  const mtu = v.mtu;
+  if (mtu !== undefined) settings.push({ send: () => setMtu(ch, idx, mtu) });
+  const rx = v.rx_mode_settings?.rx_mode;
+  if (rx !== undefined) settings.push({ send: () => setRxMode(ch, idx, rx) });
   if (v.enabled) {
-    await setAdminUp(ch, idx, true);
-    if (physical) undo.push(`set ${v.name} down`, () => setAdminUp(ch, idx, false));
+    settings.push({ send: () => setAdminUp(ch, idx, true), inverse: physical ? [`set ${v.name} down`, () => setAdminUp(ch, idx, false)] : undefined });
   }
+  for (const s of settings) {
+    const call = undo.call(s.send(), s.inverse?.[0], s.inverse?.[1]);
+    if (physical) await call;
+  }
+}
+
+/** One setting call of a new interface, with its inverse where the interface outlives a revert. */
+interface Setting {
+  readonly send: () => Promise<unknown>;
+  readonly inverse?: readonly [what: string, run: () => Promise<unknown>] | undefined;
 }
 
 /** Deletes an interface (a NIC is only taken down); the inverse re-creates it from its value. */
@@ -89,19 +98,20 @@ export async function deleteInterface(ctx: ApplyContext, v: VppInterfaceValue, u
   const { ch, index } = ctx;
   const idx = mustIf(index, v.name);
   if (isPhysical(v)) {
-    await setAdminUp(ch, idx, false);
-    if (v.enabled) undo.push(`set ${v.name} up`, () => setAdminUp(ch, idx, true));
+    if (v.enabled) undo.call(setAdminUp(ch, idx, false), `set ${v.name} up`, () => setAdminUp(ch, idx, true));
+    else undo.call(setAdminUp(ch, idx, false));
     return;
   }
-  switch (v.type) {
-    case 'TAP': await deleteTap(ch, idx); break;
-    case 'SOFTWARE_LOOPBACK': await deleteLoopback(ch, idx); break;
-    case 'AF_PACKET': await deleteAfPacket(ch, v.afpacket?.host_if_name ?? ''); break;
-    case 'VXLAN_TUNNEL': await deleteVxlan(ch, vxlanSpec(v)); break;
-  }
-  index.deleteIf(v.name);
+  const sent = v.type === 'TAP' ? deleteTap(ch, idx)
+    : v.type === 'SOFTWARE_LOOPBACK' ? deleteLoopback(ch, idx)
+      : v.type === 'AF_PACKET' ? deleteAfPacket(ch, v.afpacket?.host_if_name ?? '')
+        : v.type === 'VXLAN_TUNNEL' ? deleteVxlan(ch, vxlanSpec(v)) : undefined;
   // The re-creation's own inverses are dropped: a revert is never reverted.
-  undo.push(`re-create ${v.name}`, () => createInterface(ctx, v, new UndoList()));
+  const recreate = (): Promise<void> => realiseAlone((u) => createInterface(ctx, v, u));
+  if (sent !== undefined) await undo.call(sent, `re-create ${v.name}`, recreate);
+  else undo.push(`re-create ${v.name}`, recreate);
+  // After the reply: the name stays resolvable if the delete failed, and a later step may reuse it.
+  index.deleteIf(v.name);
 }
 
 /** Applies changed settings in place; each change's inverse restores the previous value. */

@@ -2,6 +2,7 @@
  * Layer-3 items: an interface's derived VRF binding, addresses and unnumbered setting;
  * routes, static ARP, VRF tables, neighbour-table settings, proxy ARP, STN and punt.
  * Each realiser is symmetric: the create of one is the inverse of the delete of the other.
+ * None needs a reply's value, so each sends its calls and returns (see apply.ts).
  */
 import { addDelAddress, setTable, setUnnumbered } from '../api/interfaces.js';
 import { NONE } from '../api/channel.js';
@@ -25,23 +26,21 @@ const verb = (add: Add): string => (add ? 'create' : 'delete');
 /** VRF binding; deleting it returns the interface to VRF 0. */
 export async function interfaceVrf(ctx: ApplyContext, v: VppInterfaceVrfValue, add: Add, undo: UndoList): Promise<void> {
   const idx = mustIf(ctx.index, v.interface);
-  await setTable(ctx.ch, idx, add ? v.vrf : 0);
-  undo.push(`re-bind ${v.interface} to VRF ${add ? 0 : v.vrf}`, () => setTable(ctx.ch, idx, add ? 0 : v.vrf));
+  undo.call(setTable(ctx.ch, idx, add ? v.vrf : 0), `re-bind ${v.interface} to VRF ${add ? 0 : v.vrf}`, () => setTable(ctx.ch, idx, add ? 0 : v.vrf));
 }
 
 /** One static address. */
 export async function interfaceAddress(ctx: ApplyContext, v: VppInterfaceAddressValue, add: Add, undo: UndoList): Promise<void> {
   const idx = mustIf(ctx.index, v.interface);
-  await addDelAddress(ctx.ch, idx, v.address, add);
-  undo.push(`${verb(!add)} address ${v.address} of ${v.interface}`, () => addDelAddress(ctx.ch, idx, v.address, !add));
+  undo.call(addDelAddress(ctx.ch, idx, v.address, add), `${verb(!add)} address ${v.address} of ${v.interface}`,
+    () => addDelAddress(ctx.ch, idx, v.address, !add));
 }
 
 /** Unnumbered to the interface owning the address. */
 export async function unnumbered(ctx: ApplyContext, v: VppUnnumberedValue, add: Add, undo: UndoList): Promise<void> {
   const borrower = mustIf(ctx.index, v.interface);
   const owner = mustIf(ctx.index, v.interface_with_ip);
-  await setUnnumbered(ctx.ch, borrower, owner, add);
-  undo.push(`${verb(!add)} unnumbered ${v.interface}`, () => setUnnumbered(ctx.ch, borrower, owner, !add));
+  undo.call(setUnnumbered(ctx.ch, borrower, owner, add), `${verb(!add)} unnumbered ${v.interface}`, () => setUnnumbered(ctx.ch, borrower, owner, !add));
 }
 
 /** The one-path VPP route a route value stands for. */
@@ -57,8 +56,7 @@ export function routeOf(index: NameIndex, v: VppRouteValue): Route {
 /** A route. */
 export async function route(ctx: ApplyContext, v: VppRouteValue, add: Add, undo: UndoList): Promise<void> {
   const r = routeOf(ctx.index, v);
-  await routeAddDel(ctx.ch, r, add);
-  undo.push(`${verb(!add)} route ${r.prefix} in VRF ${r.table}`, () => routeAddDel(ctx.ch, r, !add));
+  undo.call(routeAddDel(ctx.ch, r, add), `${verb(!add)} route ${r.prefix} in VRF ${r.table}`, () => routeAddDel(ctx.ch, r, !add));
 }
 
 function neighborOf(index: NameIndex, v: VppArpValue): Neighbor {
@@ -68,18 +66,17 @@ function neighborOf(index: NameIndex, v: VppArpValue): Neighbor {
 /** A static ARP entry; an update re-adds with the new MAC, its inverse with the old one. */
 export async function arp(ctx: ApplyContext, v: VppArpValue, add: Add, undo: UndoList, prev?: VppArpValue): Promise<void> {
   const n = neighborOf(ctx.index, v);
-  await neighborAddDel(ctx.ch, n, add);
   if (prev !== undefined) {
     const old = neighborOf(ctx.index, prev);
-    undo.push(`restore ARP ${v.ip_address} on ${v.interface}`, () => neighborAddDel(ctx.ch, old, true));
-  } else undo.push(`${verb(!add)} ARP ${v.ip_address} on ${v.interface}`, () => neighborAddDel(ctx.ch, n, !add));
+    undo.call(neighborAddDel(ctx.ch, n, add), `restore ARP ${v.ip_address} on ${v.interface}`, () => neighborAddDel(ctx.ch, old, true));
+  } else undo.call(neighborAddDel(ctx.ch, n, add), `${verb(!add)} ARP ${v.ip_address} on ${v.interface}`, () => neighborAddDel(ctx.ch, n, !add));
 }
 
 /** A VRF table (its label is the table name; VPP ignores both for table 0). */
 export async function vrfTable(ctx: ApplyContext, v: VppVrfTableValue, add: Add, undo: UndoList, prev?: VppVrfTableValue): Promise<void> {
-  await tableAddDel(ctx.ch, v.id, v.label, add);
-  if (prev !== undefined) undo.push(`restore label of VRF ${v.id}`, () => tableAddDel(ctx.ch, v.id, prev.label, true));
-  else undo.push(`${verb(!add)} VRF table ${v.id}`, () => tableAddDel(ctx.ch, v.id, v.label, !add));
+  const sent = tableAddDel(ctx.ch, v.id, v.label, add);
+  if (prev !== undefined) undo.call(sent, `restore label of VRF ${v.id}`, () => tableAddDel(ctx.ch, v.id, prev.label, true));
+  else undo.call(sent, `${verb(!add)} VRF table ${v.id}`, () => tableAddDel(ctx.ch, v.id, v.label, !add));
 }
 
 /**
@@ -94,39 +91,32 @@ export function neighborConfigOf(v: VppIpScanNeighValue): NeighborConfig {
 export async function scanNeigh(ctx: ApplyContext, v: VppIpScanNeighValue, add: Add, undo: UndoList, prev?: VppIpScanNeighValue): Promise<void> {
   const want = add ? neighborConfigOf(v) : DEFAULT_NEIGHBOR_CONFIG;
   const before = prev !== undefined ? neighborConfigOf(prev) : add ? DEFAULT_NEIGHBOR_CONFIG : neighborConfigOf(v);
-  await setNeighborConfig(ctx.ch, want);
-  undo.push('restore the neighbour-table settings', () => setNeighborConfig(ctx.ch, before));
+  undo.call(setNeighborConfig(ctx.ch, want), 'restore the neighbour-table settings', () => setNeighborConfig(ctx.ch, before));
 }
 
 /** Proxy ARP ranges (answered in the main FIB) and the interfaces answering them. */
 export async function proxyArp(ctx: ApplyContext, v: VppProxyArpValue, add: Add, undo: UndoList): Promise<void> {
   const ranges = v.ranges.map((r) => ({ table: 0, low: r.first_ip_addr, high: r.last_ip_addr }));
   const ifs = v.interfaces.map((i) => mustIf(ctx.index, i.name));
-  const doRanges = async (): Promise<void> => {
-    for (const r of ranges) {
-      await proxyArpRange(ctx.ch, r, add);
-      undo.push(`${verb(!add)} proxy ARP range ${r.low}`, () => proxyArpRange(ctx.ch, r, !add));
-    }
+  const doRanges = (): void => {
+    for (const r of ranges) undo.call(proxyArpRange(ctx.ch, r, add), `${verb(!add)} proxy ARP range ${r.low}`, () => proxyArpRange(ctx.ch, r, !add));
   };
-  const doIfs = async (): Promise<void> => {
+  const doIfs = (): void => {
     for (const i of ifs) {
-      await proxyArpInterface(ctx.ch, i, add);
-      undo.push(`${add ? 'disable' : 'enable'} proxy ARP on ${i}`, () => proxyArpInterface(ctx.ch, i, !add));
+      undo.call(proxyArpInterface(ctx.ch, i, add), `${add ? 'disable' : 'enable'} proxy ARP on ${i}`, () => proxyArpInterface(ctx.ch, i, !add));
     }
   };
-  if (add) { await doRanges(); await doIfs(); } else { await doIfs(); await doRanges(); }
+  if (add) { doRanges(); doIfs(); } else { doIfs(); doRanges(); }
 }
 
 /** An STN rule. */
 export async function stn(ctx: ApplyContext, v: VppStnRuleValue, add: Add, undo: UndoList): Promise<void> {
   const idx = mustIf(ctx.index, v.interface);
-  await stnRule(ctx.ch, v.ip_address, idx, add);
-  undo.push(`${verb(!add)} STN rule ${v.ip_address}`, () => stnRule(ctx.ch, v.ip_address, idx, !add));
+  undo.call(stnRule(ctx.ch, v.ip_address, idx, add), `${verb(!add)} STN rule ${v.ip_address}`, () => stnRule(ctx.ch, v.ip_address, idx, !add));
 }
 
 /** A punt redirect. */
 export async function punt(ctx: ApplyContext, v: VppPuntRedirectValue, add: Add, undo: UndoList): Promise<void> {
   const idx = mustIf(ctx.index, v.tx_interface);
-  await puntRedirect(ctx.ch, idx, v.next_hop, add);
-  undo.push(`${verb(!add)} punt redirect to ${v.tx_interface}`, () => puntRedirect(ctx.ch, idx, v.next_hop, !add));
+  undo.call(puntRedirect(ctx.ch, idx, v.next_hop, add), `${verb(!add)} punt redirect to ${v.tx_interface}`, () => puntRedirect(ctx.ch, idx, v.next_hop, !add));
 }

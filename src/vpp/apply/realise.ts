@@ -4,7 +4,7 @@
  */
 import type { Op } from '../../desired/plan.js';
 import { UnsupportedOpError, type ApplyContext } from './context.js';
-import { createInterface, deleteInterface, updateInterface } from './interface.js';
+import { createInterface, deleteInterface, isPhysical, updateInterface } from './interface.js';
 import { bdMember, bridgeDomain, l2fib } from './l2.js';
 import { arp, interfaceAddress, interfaceVrf, proxyArp, punt, route, scanNeigh, stn, unnumbered, vrfTable } from './l3.js';
 import type { UndoList } from './undo.js';
@@ -49,4 +49,15 @@ export async function realise(ctx: ApplyContext, op: Op, undo: UndoList): Promis
     case 'linux-arp':
       return unsupported('Linux items are applied by the Linux layer (src/linux), not through VPP');
   }
+}
+
+/**
+ * Whether an op may only be sent once everything before it succeeded: deleting a device or
+ * bridge domain cannot be taken back exactly (the re-creation gets a new index, which the
+ * inverses recorded before it still name), so it must not run behind a failed call.
+ */
+export function needsSettledPast(op: Op): boolean {
+  if (op.op !== 'delete') return false;
+  const it = op.item;
+  return it.kind === 'vpp-bridge-domain' || (it.kind === 'vpp-interface' && !isPhysical(it.value));
 }

@@ -1,0 +1,119 @@
+import test from 'ava';
+import { ItemSet } from '../../src/desired/index.js';
+import type { VppChannel, VppMsg } from '../../src/vpp/api/channel.js';
+import { apply, planVpp, tapHostsFrom } from '../../src/vpp/apply/index.js';
+import { VppRetvalError } from '../../src/vpp/bridge/errors.js';
+import { retrieve } from '../../src/vpp/retrieve/retrieve.js';
+import { connectClient } from '../bridge/harness.js';
+import { applyAll, linuxOf, NameIndex, podB, rig, scenario } from './harness.js';
+
+/**
+ * A pass-through channel that counts flights: a call sent while none of the transaction's
+ * calls is awaiting its reply starts a new round trip the transaction has to wait for.
+ */
+function flightCounter(ch: VppChannel): VppChannel & { readonly flights: number; readonly calls: number } {
+  let outstanding = 0;
+  let flights = 0;
+  let calls = 0;
+  const track = <T>(p: () => Promise<T>): Promise<T> => {
+    if (outstanding === 0) flights++;
+    outstanding++;
+    calls++;
+    return p().finally(() => void outstanding--);
+  };
+  return {
+    request: (name: string, body?: VppMsg) => track(() => ch.request(name, body)),
+    dump: (name: string, body?: VppMsg) => track(() => ch.dump(name, body)),
+    get flights() { return flights; },
+    get calls() { return calls; },
+  };
+}
+
+/** Node, peers and pod B in VPP; pod A's add transaction, sent through a fresh client. */
+async function podAddRig(t: Parameters<typeof rig>[0], mode: 'tap' | 'veth') {
+  const r = await rig(t);
+  const base = scenario(mode, [podB]).desired;
+  t.true((await applyAll(r.client, base, new ItemSet(), new NameIndex())).ok);
+  const found = await retrieve(r.client, { correlate: base });
+  const withA = scenario(mode).desired;
+  const tx = planVpp(withA, found.items, linuxOf(withA)).ops;
+  // a client of its own, so its in-flight high-water mark and its calls in the log are this transaction's
+  const client = await connectClient(t, r.endpoint);
+  await client.ping();
+  const conn = r.sim.callLog.at(-1)?.conn;
+  return { ...r, base, found, tx, client, conn, tapHost: tapHostsFrom(withA) };
+}
+
+const sequentialOrder = {
+  tap: ['tap_create_v3'],
+  veth: ['af_packet_create_v3', 'sw_interface_tag_add_del'],
+};
+const afterCreate = ['hw_interface_set_mtu', 'sw_interface_set_flags', 'ip_neighbor_add_del', 'ip_route_add_del', 'sw_interface_set_table', 'sw_interface_set_unnumbered'];
+
+for (const mode of ['tap', 'veth'] as const) {
+  test(`in ${mode} mode, one pod's add waits for two round trips (the create, then everything else) and VPP runs its calls in dependency order`, async (t) => {
+    const { sim, client, conn, found, tx, tapHost, base } = await podAddRig(t, mode);
+    const before = sim.dump();
+    const seq0 = sim.callLog.at(-1)?.seq ?? 0;
+    const ch = flightCounter(client);
+    const r = await apply(ch, tx, found.index, { actual: found.items, tapHost });
+    t.true(r.ok);
+    const sent = sim.callLog.filter((c) => c.seq > seq0 && c.conn === conn && c.name !== 'control_ping');
+    t.deepEqual(sent.map((c) => c.name), [...sequentialOrder[mode], ...afterCreate]);
+    t.true(sent.every((c) => c.retval === 0));
+    t.is(ch.calls, sent.length);
+    t.is(ch.flights, 2, `${ch.calls} calls in ${ch.flights} flights`);
+    // everything after the create was awaiting its reply at once
+    t.true(client.stats.maxInFlight >= sent.length - 1, `maxInFlight=${client.stats.maxInFlight}`);
+    t.notDeepEqual(sim.dump(), before);
+    if (!r.ok) return;
+    const back = await apply(ch, planVpp(base, r.actual).ops, found.index);
+    t.true(back.ok);
+    t.deepEqual(sim.dump(), before);
+  });
+}
+
+test('a call failing in the middle of a flight: the calls sent behind it ran in VPP and are taken back, last first', async (t) => {
+  const { sim, client, conn, found, tx, tapHost } = await podAddRig(t, 'tap');
+  const before = sim.dump();
+  const seq0 = sim.callLog.at(-1)?.seq ?? 0;
+  // call 2 of the transaction is the MTU, the first of the second flight
+  sim.failCall(sim.calls + 2, -7);
+  const r = await apply(client, tx, found.index, { actual: found.items, tapHost });
+  sim.clearFaults();
+  t.false(r.ok);
+  if (r.ok) return;
+  t.true(r.error instanceof VppRetvalError);
+  t.is((r.error as VppRetvalError).retval, -7);
+  const log = sim.callLog.filter((c) => c.seq > seq0 && c.conn === conn && c.name !== 'control_ping');
+  const names = log.map((c) => c.name);
+  // all of the second flight ran (the failing MTU included), then the inverses in reverse order
+  t.deepEqual(names.slice(0, 7), ['tap_create_v3', ...afterCreate]);
+  t.deepEqual(log.slice(0, 7).map((c) => c.retval), [0, -7, 0, 0, 0, 0, 0]);
+  t.deepEqual(names.slice(7), ['sw_interface_set_unnumbered', 'sw_interface_set_table', 'ip_route_add_del', 'ip_neighbor_add_del', 'tap_delete_v2']);
+  t.deepEqual(log.slice(7).map((c) => c.args['is_add'] ?? c.args['vrf_id'] ?? 'del'), [false, 0, false, false, 'del']);
+  // reported as a one-by-one run would: the ops of later steps were never its to start
+  t.deepEqual(r.outcomes.map((o) => o.status), ['failed', 'skipped', 'skipped', 'skipped', 'skipped']);
+  t.deepEqual(sim.dump(), before);
+});
+
+test('a pod removal deletes its TAP only once every call before the delete succeeded, so a failure never leaves a re-created TAP behind', async (t) => {
+  const { sim, client, conn, found, tx, tapHost, base } = await podAddRig(t, 'tap');
+  const added = await apply(client, tx, found.index, { actual: found.items, tapHost });
+  t.true(added.ok);
+  if (!added.ok) return;
+  const withPod = sim.dump();
+  const del = planVpp(base, added.actual).ops;
+  const seq0 = sim.callLog.at(-1)?.seq ?? 0;
+  sim.failCall(sim.calls + 1, -1);
+  const r = await apply(client, del, found.index, { actual: added.actual });
+  sim.clearFaults();
+  t.false(r.ok);
+  const names = sim.callLog.filter((c) => c.seq > seq0 && c.conn === conn && c.name !== 'control_ping').map((c) => c.name);
+  t.false(names.includes('tap_delete_v2'), names.join(' '));
+  t.deepEqual(sim.dump(), withPod);
+  const ch = flightCounter(client);
+  const ok = await apply(ch, del, found.index, { actual: added.actual });
+  t.true(ok.ok);
+  t.is(ch.flights, 2, 'the successful removal: everything but the delete, then the delete');
+});
