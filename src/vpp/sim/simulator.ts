@@ -264,9 +264,8 @@ export class VppSimulator implements VppBackend, ConnectionHost {
   }
 
   private record(conn: number, name: string, m: Msg, retval: number | undefined, injected: boolean): void {
-    // summarised on first read: most records are trimmed unread, and summaries cost as much as the handling
-    let args: Record<string, unknown> | undefined;
-    const rec: CallRecord = { seq: ++this.callSeq, conn, name, get args() { return (args ??= summarize(m)); }, retval, injected };
+    // summarised now, not on first read: a kept decoded request holds twice the memory of its summary
+    const rec: CallRecord = { seq: ++this.callSeq, conn, name, args: summarize(m), retval, injected };
     this.callLog.push(rec);
     this.onCall?.(rec);
     // trim in chunks so the log stays bounded without shifting the array on every call
