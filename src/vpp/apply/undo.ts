@@ -86,7 +86,7 @@ export class Journal {
 
 /** The calls of one operation: what realisers record into, backed by the transaction's journal. */
 export class UndoList {
-  constructor(private readonly journal: Journal = new Journal()) {}
+  constructor(private readonly journal: Journal) {}
 
   /** Records the inverse of something that already succeeded (e.g. a name-index change). */
   push(what: string, run: () => Promise<unknown> | void): void {
