@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { desiredState, ItemSet, type PodInput } from '../src/desired/index.js';
+import type { VppChannel } from '../src/vpp/api/channel.js';
 import { NameIndex } from '../src/vpp/api/names.js';
 import { apply, planVpp, tapHostsFrom } from '../src/vpp/apply/index.js';
 import { BridgeClient } from '../src/vpp/bridge/client.js';
@@ -16,7 +17,7 @@ import { retrieve } from '../src/vpp/retrieve/index.js';
 import { VppSimulator } from '../src/vpp/sim/simulator.js';
 import { goldenInputs, local1, modeConfig } from '../test/desired/scenario.js';
 import { dataplaneFigures } from './apply-dataplane.js';
-import { figure, report, sample } from './stats.js';
+import { figure, fmt, report, sample } from './stats.js';
 
 const config = modeConfig('tap', true);
 
@@ -44,8 +45,23 @@ async function withVpp<T>(fn: (client: BridgeClient, sim: VppSimulator) => Promi
   }
 }
 
+/** A pass-through channel counting flights: calls sent while none of the run's calls awaits its reply. */
+function flightCounter(ch: VppChannel): VppChannel & { readonly flights: number } {
+  let outstanding = 0;
+  let flights = 0;
+  const track = <T>(p: () => Promise<T>): Promise<T> => {
+    if (outstanding++ === 0) flights++;
+    return p().finally(() => void outstanding--);
+  };
+  return {
+    request: (name, body) => track(() => ch.request(name, body)),
+    dump: (name, body) => track(() => ch.dump(name, body)),
+    get flights() { return flights; },
+  };
+}
+
 async function onePodAddOnly(): Promise<void> {
-  await withVpp(async (client) => {
+  await withVpp(async (client, sim) => {
     const base = desired([podN(0)]);
     const index = new NameIndex();
     const first = await apply(client, planVpp(base, new ItemSet()).ops, index);
@@ -53,21 +69,29 @@ async function onePodAddOnly(): Promise<void> {
     const withPod = desired([podN(0), podN(1)]);
     const add = planVpp(withPod, first.actual).ops;
     const tapHost = tapHostsFrom(withPod);
-    const probe = await apply(client, add, index, { actual: first.actual, tapHost });
+    const counted = flightCounter(client);
+    const calls0 = sim.calls;
+    const probe = await apply(counted, add, index, { actual: first.actual, tapHost });
+    const calls = sim.calls - calls0;
     if (!probe.ok) throw new Error(`failed to add a pod: ${probe.error.message}`);
     const del = planVpp(base, probe.actual).ops;
     const undo = await apply(client, del, index);
     if (!undo.ok) throw new Error(`failed to remove a pod: ${undo.error.message}`);
     const adds: number[] = [];
+    let cpu = 0;
     for (let i = 0; i < 200; i++) {
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       const r = await apply(client, add, index, { actual: first.actual, tapHost });
       adds.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const c = process.cpuUsage(c0);
+      cpu += (c.user + c.system) / 1000;
       if (!r.ok) throw new Error(`failed to add a pod: ${r.error.message}`);
       const d = await apply(client, del, index);
       if (!d.ok) throw new Error(`failed to remove a pod: ${d.error.message}`);
     }
-    report('apply', `one pod's add transaction (${add.length} ops, ${stepsOf(add)} steps)`, adds);
+    report('apply', `one pod's add transaction (${add.length} ops, ${stepsOf(add)} steps)`, adds,
+      `calls=${calls} round trips waited=${counted.flights} cpu/txn=${fmt(cpu / adds.length)} (agent side + bridge + simulator)`);
   });
 }
 
