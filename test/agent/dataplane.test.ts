@@ -77,17 +77,17 @@ function wiredInVpp(sim: VppSimulator, pods: readonly PodInput[]): string[] {
   return pods.filter((p) => routes.some((r) => r.prefix === `${p.ip}/32` && r.paths.some((x) => x.swIfIndex === tapOf.get(p.netns)))).map((p) => p.netns);
 }
 
-test('50 pods set at once are wired by two VPP transactions: the first alone, the 49 queued behind it together', async (t) => {
+test('50 pods set in one tick are wired by one VPP transaction', async (t) => {
   const { sim, dataplane, reports } = await dataplaneOnSim(t);
   const pods = Array.from({ length: 50 }, (_, i) => podN(i));
   const applies = dataplane.applies;
   const done = await Promise.all(pods.map((p) => dataplane.setPod(p)));
   t.deepEqual(wiredInVpp(sim, pods), pods.map((p) => p.netns));
-  t.is(dataplane.applies - applies, 2);
-  t.deepEqual(done.map((r) => r.batch), [1, ...pods.slice(1).map(() => 49)]);
+  t.is(dataplane.applies - applies, 1);
+  t.deepEqual(done.map((r) => r.batch), pods.map(() => 50));
   // every pod's report carries its own ops: its VPP TAP, ARP entry and route at least
   for (const [i, r] of done.entries()) t.true(r.calls.filter((c) => c.includes(`10.1.1.${10 + i}`)).length >= 2, `pod ${i}: ${r.calls.join(', ')}`);
-  t.is(reports.filter((r) => r.batch === 49).length, 49);
+  t.is(reports.filter((r) => r.batch === 50).length, 50);
 });
 
 test('a pod VPP refuses in a coalesced transaction fails alone: the others are wired, its items leave the desired state', async (t) => {
@@ -105,8 +105,8 @@ test('a pod VPP refuses in a coalesced transaction fails alone: the others are w
   t.deepEqual(wiredInVpp(sim, pods), pods.filter((p) => p.netns !== bad.netns).map((p) => p.netns));
   t.is(dataplane.desired.ownedBy(podOwner(bad.namespace, bad.name)).size, 0);
   t.true(dataplane.desired.ownedBy(podOwner('many', 'pod-8')).size > 0);
-  // pod 0 alone, the 19 behind it together (refused), then each of the 19 alone
-  t.is(dataplane.applies - applies, 1 + 1 + 19);
+  // the 20 together (refused), then each of the 20 alone
+  t.is(dataplane.applies - applies, 1 + 20);
 });
 
 test('setDesired puts many pods and peers into the desired state in one queued step without VPP calls; the resync then wires them', async (t) => {
