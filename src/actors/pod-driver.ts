@@ -4,6 +4,7 @@
  * after a crash cannot do harm.
  */
 import type { Config } from '../config/types.js';
+import { podIfNames } from '../desired/naming.js';
 import { hostVethName, podMacs } from '../linux/pod-names.js';
 import { parseNetnsPath } from '../linux/netns-path.js';
 import { unwirePod, wirePod, type PodWiring as NetnsWiring } from '../linux/netns.js';
@@ -98,7 +99,7 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
         ip,
         gateway,
         mac: podMacs(c.containerId).linux,
-        vppIfName: mode === 'tap' ? `tap-${c.containerId}` : `afpacket-${hostVethName(c.containerId)}`,
+        vppIfName: podIfNames(c.containerId, mode).vpp,
         hostIfName: c.ifName,
       };
       await reservation.commit([deps.records.putOp(input.podKey, c, wiring)]);

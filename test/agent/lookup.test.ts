@@ -11,12 +11,14 @@ const get = async (base: string, query: string) => {
 test('the lookup API finds a wired pod by name and by its VPP interface, describes the node, and forgets the pod after DEL', async (t) => {
   const { base, pods, vpp } = await startInProcessAgent(t);
   const c = sandbox(7);
-  await pods.pods!.add('default/web', c);
+  const wiring = await pods.pods!.add('default/web', c);
 
   const byPod = await get(base, '?pod=default/web');
   t.is(byPod.status, 200);
   t.like(byPod.body, { podNamespace: 'default', podName: 'web', exists: true });
   const vppIfName = String(byPod.body['vppIfName']);
+  // the pod record (what ADD answered with) names the same VPP interface
+  t.is(wiring.vppIfName, vppIfName);
   t.true(vppIfName.startsWith('vpp-tap-') && String(byPod.body['linuxIfName']).startsWith('linux-tap-'), JSON.stringify(byPod.body));
   // the VPP-side name is the tag of a TAP VPP really holds, in the pod VRF
   const ifaces = () => (vpp.simulator!.dump() as { interfaces: Array<{ name: string; tag: string; table4: number }> }).interfaces;
