@@ -84,11 +84,19 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
       await journal.settled();
       if (journal.anyFailed) break;
     }
-    await Promise.all(step.map((op) => {
+    const waiting: Promise<void>[] = [];
+    for (const op of step) {
       const undo = new UndoList(journal);
       started.set(op, undo);
-      return realise(ctx, op, undo).catch((err: unknown) => undo.fail(err instanceof Error ? err : new Error(String(err))));
-    }));
+      try {
+        const p = realise(ctx, op, undo);
+        if (p !== undefined) waiting.push(p.catch((err: unknown) => undo.fail(asError(err))));
+      } catch (err) {
+        undo.fail(asError(err));
+      }
+    }
+    // no await when nothing waits for a reply: the next step's calls join this step's message
+    if (waiting.length > 0) await Promise.all(waiting);
     if (journal.anyFailed) break;
   }
   await journal.settled();
@@ -119,4 +127,8 @@ function bySteps(ops: readonly Op[]): Op[][] {
     else g.push(op);
   }
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

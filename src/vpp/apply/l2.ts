@@ -29,7 +29,7 @@ export async function bridgeDomain(ctx: ApplyContext, v: VppBridgeDomainValue, a
 }
 
 /** A member (BVI or normal port with its split-horizon group). */
-export async function bdMember(ctx: ApplyContext, v: VppBridgeDomainMemberValue, add: boolean, undo: UndoList): Promise<void> {
+export function bdMember(ctx: ApplyContext, v: VppBridgeDomainMemberValue, add: boolean, undo: UndoList): void {
   const idx = mustIf(ctx.index, v.name);
   const bd = mustBd(ctx.index, v.bridge_domain);
   const bvi = v.bridged_virtual_interface;
@@ -38,7 +38,7 @@ export async function bdMember(ctx: ApplyContext, v: VppBridgeDomainMemberValue,
 }
 
 /** A static L2 FIB entry. */
-export async function l2fib(ctx: ApplyContext, v: VppL2FibValue, add: boolean, undo: UndoList): Promise<void> {
+export function l2fib(ctx: ApplyContext, v: VppL2FibValue, add: boolean, undo: UndoList): void {
   const e = {
     bdId: mustBd(ctx.index, v.bridge_domain), mac: v.phys_address.toLowerCase(), swIfIndex: mustIf(ctx.index, v.outgoing_interface),
     isStatic: v.static_config, bviMac: v.bridged_virtual_interface, filterMac: false,

@@ -2,7 +2,7 @@
  * Layer-3 items: an interface's derived VRF binding, addresses and unnumbered setting;
  * routes, static ARP, VRF tables, neighbour-table settings, proxy ARP, STN and punt.
  * Each realiser is symmetric: the create of one is the inverse of the delete of the other.
- * None needs a reply's value, so each sends its calls and returns (see apply.ts).
+ * None needs a reply's value: each sends its calls and returns at once (see apply.ts).
  */
 import { addDelAddress, setTable, setUnnumbered } from '../api/interfaces.js';
 import { NONE } from '../api/channel.js';
@@ -24,20 +24,20 @@ type Add = boolean;
 const verb = (add: Add): string => (add ? 'create' : 'delete');
 
 /** VRF binding; deleting it returns the interface to VRF 0. */
-export async function interfaceVrf(ctx: ApplyContext, v: VppInterfaceVrfValue, add: Add, undo: UndoList): Promise<void> {
+export function interfaceVrf(ctx: ApplyContext, v: VppInterfaceVrfValue, add: Add, undo: UndoList): void {
   const idx = mustIf(ctx.index, v.interface);
   undo.call(setTable(ctx.ch, idx, add ? v.vrf : 0), `re-bind ${v.interface} to VRF ${add ? 0 : v.vrf}`, () => setTable(ctx.ch, idx, add ? 0 : v.vrf));
 }
 
 /** One static address. */
-export async function interfaceAddress(ctx: ApplyContext, v: VppInterfaceAddressValue, add: Add, undo: UndoList): Promise<void> {
+export function interfaceAddress(ctx: ApplyContext, v: VppInterfaceAddressValue, add: Add, undo: UndoList): void {
   const idx = mustIf(ctx.index, v.interface);
   undo.call(addDelAddress(ctx.ch, idx, v.address, add), `${verb(!add)} address ${v.address} of ${v.interface}`,
     () => addDelAddress(ctx.ch, idx, v.address, !add));
 }
 
 /** Unnumbered to the interface owning the address. */
-export async function unnumbered(ctx: ApplyContext, v: VppUnnumberedValue, add: Add, undo: UndoList): Promise<void> {
+export function unnumbered(ctx: ApplyContext, v: VppUnnumberedValue, add: Add, undo: UndoList): void {
   const borrower = mustIf(ctx.index, v.interface);
   const owner = mustIf(ctx.index, v.interface_with_ip);
   undo.call(setUnnumbered(ctx.ch, borrower, owner, add), `${verb(!add)} unnumbered ${v.interface}`, () => setUnnumbered(ctx.ch, borrower, owner, !add));
@@ -54,7 +54,7 @@ export function routeOf(index: NameIndex, v: VppRouteValue): Route {
 }
 
 /** A route. */
-export async function route(ctx: ApplyContext, v: VppRouteValue, add: Add, undo: UndoList): Promise<void> {
+export function route(ctx: ApplyContext, v: VppRouteValue, add: Add, undo: UndoList): void {
   const r = routeOf(ctx.index, v);
   undo.call(routeAddDel(ctx.ch, r, add), `${verb(!add)} route ${r.prefix} in VRF ${r.table}`, () => routeAddDel(ctx.ch, r, !add));
 }
@@ -64,7 +64,7 @@ function neighborOf(index: NameIndex, v: VppArpValue): Neighbor {
 }
 
 /** A static ARP entry; an update re-adds with the new MAC, its inverse with the old one. */
-export async function arp(ctx: ApplyContext, v: VppArpValue, add: Add, undo: UndoList, prev?: VppArpValue): Promise<void> {
+export function arp(ctx: ApplyContext, v: VppArpValue, add: Add, undo: UndoList, prev?: VppArpValue): void {
   const n = neighborOf(ctx.index, v);
   if (prev !== undefined) {
     const old = neighborOf(ctx.index, prev);
@@ -73,7 +73,7 @@ export async function arp(ctx: ApplyContext, v: VppArpValue, add: Add, undo: Und
 }
 
 /** A VRF table (its label is the table name; VPP ignores both for table 0). */
-export async function vrfTable(ctx: ApplyContext, v: VppVrfTableValue, add: Add, undo: UndoList, prev?: VppVrfTableValue): Promise<void> {
+export function vrfTable(ctx: ApplyContext, v: VppVrfTableValue, add: Add, undo: UndoList, prev?: VppVrfTableValue): void {
   const sent = tableAddDel(ctx.ch, v.id, v.label, add);
   if (prev !== undefined) undo.call(sent, `restore label of VRF ${v.id}`, () => tableAddDel(ctx.ch, v.id, prev.label, true));
   else undo.call(sent, `${verb(!add)} VRF table ${v.id}`, () => tableAddDel(ctx.ch, v.id, v.label, !add));
@@ -88,14 +88,14 @@ export function neighborConfigOf(v: VppIpScanNeighValue): NeighborConfig {
 }
 
 /** The neighbour-table settings; deleting restores VPP's defaults. */
-export async function scanNeigh(ctx: ApplyContext, v: VppIpScanNeighValue, add: Add, undo: UndoList, prev?: VppIpScanNeighValue): Promise<void> {
+export function scanNeigh(ctx: ApplyContext, v: VppIpScanNeighValue, add: Add, undo: UndoList, prev?: VppIpScanNeighValue): void {
   const want = add ? neighborConfigOf(v) : DEFAULT_NEIGHBOR_CONFIG;
   const before = prev !== undefined ? neighborConfigOf(prev) : add ? DEFAULT_NEIGHBOR_CONFIG : neighborConfigOf(v);
   undo.call(setNeighborConfig(ctx.ch, want), 'restore the neighbour-table settings', () => setNeighborConfig(ctx.ch, before));
 }
 
 /** Proxy ARP ranges (answered in the main FIB) and the interfaces answering them. */
-export async function proxyArp(ctx: ApplyContext, v: VppProxyArpValue, add: Add, undo: UndoList): Promise<void> {
+export function proxyArp(ctx: ApplyContext, v: VppProxyArpValue, add: Add, undo: UndoList): void {
   const ranges = v.ranges.map((r) => ({ table: 0, low: r.first_ip_addr, high: r.last_ip_addr }));
   const ifs = v.interfaces.map((i) => mustIf(ctx.index, i.name));
   const doRanges = (): void => {
@@ -110,13 +110,13 @@ export async function proxyArp(ctx: ApplyContext, v: VppProxyArpValue, add: Add,
 }
 
 /** An STN rule. */
-export async function stn(ctx: ApplyContext, v: VppStnRuleValue, add: Add, undo: UndoList): Promise<void> {
+export function stn(ctx: ApplyContext, v: VppStnRuleValue, add: Add, undo: UndoList): void {
   const idx = mustIf(ctx.index, v.interface);
   undo.call(stnRule(ctx.ch, v.ip_address, idx, add), `${verb(!add)} STN rule ${v.ip_address}`, () => stnRule(ctx.ch, v.ip_address, idx, !add));
 }
 
 /** A punt redirect. */
-export async function punt(ctx: ApplyContext, v: VppPuntRedirectValue, add: Add, undo: UndoList): Promise<void> {
+export function punt(ctx: ApplyContext, v: VppPuntRedirectValue, add: Add, undo: UndoList): void {
   const idx = mustIf(ctx.index, v.tx_interface);
   undo.call(puntRedirect(ctx.ch, idx, v.next_hop, add), `${verb(!add)} punt redirect to ${v.tx_interface}`, () => puntRedirect(ctx.ch, idx, v.next_hop, !add));
 }

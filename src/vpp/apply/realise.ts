@@ -9,8 +9,12 @@ import { bdMember, bridgeDomain, l2fib } from './l2.js';
 import { arp, interfaceAddress, interfaceVrf, proxyArp, punt, route, scanNeigh, stn, unnumbered, vrfTable } from './l3.js';
 import type { UndoList } from './undo.js';
 
-/** Runs the calls of one op, recording each success's inverse in `undo`. */
-export async function realise(ctx: ApplyContext, op: Op, undo: UndoList): Promise<void> {
+/**
+ * Sends the calls of one op, recording each success's inverse in `undo`. Returns a promise
+ * only where the op waits for a reply (a create); the others return once their calls are
+ * sent, so the caller can send the next step's in the same tick, and throw bad input at once.
+ */
+export function realise(ctx: ApplyContext, op: Op, undo: UndoList): Promise<void> | void {
   const it = op.item;
   const add = op.op !== 'delete';
   const unsupported = (why: string): never => {
