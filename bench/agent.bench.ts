@@ -5,24 +5,58 @@
  * Pods are added through the pod actors (`PodRegistry.add`, what the CNI handler calls) with
  * `netns: false`: no pod network namespace is created, everything else is the real agent.
  */
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PodRecords } from '../src/actors/pod-records.js';
 import { benchConfig, benchNode, container, since, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
 import { restartFigures } from './agent-restart.js';
 import { figure, fmt, percentile, report, sample } from './stats.js';
 
 const suite = 'agent';
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Where the simulated VPP runs: `embedded` in the agent's process (the standalone default),
+ * or `process`: the real `ipnet-vpp-bridge --backend sim` CLI as a child, as a real VPP runs
+ * beside the agent, so the figure is the agent's side alone.
+ */
+type VppPlace = 'embedded' | 'process';
 
 /** Runs `fn` against a fresh in-process agent with its own VPP simulator, then stops it. */
-async function withAgent(fn: (a: InProcessAgent) => Promise<void>): Promise<void> {
+async function withAgent(place: VppPlace, fn: (a: InProcessAgent) => Promise<void>): Promise<void> {
   const tmp = await tempDir('ipnet-agent-bench-');
-  const a = await startInProcess(benchConfig(tmp.dir, 'embedded'));
+  const vpp = place === 'process' ? await startBridgeProcess(tmp.dir) : undefined;
   try {
-    await fn(a);
+    const a = await startInProcess(benchConfig(tmp.dir, vpp?.endpoint ?? 'embedded'));
+    try {
+      await fn(a);
+    } finally {
+      await a.agent.stop();
+    }
   } finally {
-    await a.agent.stop();
+    await vpp?.stop();
     await tmp.remove();
   }
+}
+
+/** The bridge CLI with the simulator behind it, in its own process; resolves once it is ready. */
+async function startBridgeProcess(dir: string): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const endpoint = `ipc://${join(dir, 'vpp-bridge.sock')}`;
+  const child = spawn(process.execPath, [join(root, 'bin/ipnet-vpp-bridge.js'), '--listen', endpoint, '--backend', 'sim'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bridge child exited ${code}`)));
+  });
+  return {
+    endpoint,
+    async stop() {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
 }
 
 function need<T>(v: T | undefined, what: string): T {
@@ -31,8 +65,9 @@ function need<T>(v: T | undefined, what: string): T {
 }
 
 /** Figure 1: sequential AddPods, each followed by its three parts done alone for a twin pod. */
-async function addPodSequential(): Promise<void> {
-  await withAgent(async ({ state, pods: out }) => {
+async function addPodSequential(place: VppPlace): Promise<void> {
+  figure(suite, `-- simulated VPP ${place === 'process' ? 'in its own process (bridge CLI child): agent side alone' : 'embedded in the agent process'}`, '');
+  await withAgent(place, async ({ state, pods: out }) => {
     const pods = need(out.pods, 'pods');
     const dataplane = need(out.dataplane, 'dataplane');
     const ipam = need(state.ipam, 'ipam');
@@ -84,8 +119,8 @@ async function addPodSequential(): Promise<void> {
 }
 
 /** Figure 2: bursts of 100 concurrent AddPods; wall time from first send to last wired. */
-async function addPodBurst(): Promise<void> {
-  await withAgent(async ({ pods: out }) => {
+async function addPodBurst(place: VppPlace): Promise<void> {
+  await withAgent(place, async ({ pods: out }) => {
     const pods = need(out.pods, 'pods');
     for (let i = 0; i < 20; i++) await pods.add(`warm/pod-${i}`, container(i, 9));
     for (let round = 0; round < 3; round++) {
@@ -100,7 +135,7 @@ async function addPodBurst(): Promise<void> {
         }),
       );
       const wall = Number(process.hrtime.bigint() - t0) / 1e6;
-      // CPU time is what a loaded machine distorts least (agent and simulator share this process)
+      // CPU time is what a loaded machine distorts least (with `embedded`, the simulator's is in it too)
       const cpu = process.cpuUsage(cpu0);
       const cpuMs = (cpu.user + cpu.system) / 1000;
       report(suite, `burst ${round + 1}: 100 concurrent AddPods, time to wired`, latencies, `wall=${fmt(wall)} → ${Math.round((burst * 1000) / wall)} pods/s (target ≥500); process CPU ${fmt(cpuMs)} = ${fmt(cpuMs / burst)}/pod`);
@@ -112,8 +147,10 @@ async function addPodBurst(): Promise<void> {
 export default async function (): Promise<void> {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   figure(suite, 'load average at start (1/5/15 min, 2 cores)', load());
-  await addPodSequential();
-  await addPodBurst();
+  for (const place of ['process', 'embedded'] as const) {
+    await addPodSequential(place);
+    await addPodBurst(place);
+  }
   await restartFigures();
   figure(suite, 'load average at end', load());
 }
