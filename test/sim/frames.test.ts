@@ -155,6 +155,21 @@ test('setDelay holds replies back by the given time, in order', async (t) => {
   t.like(got[1]?.msg, { program: 'vpe', version: '24.02-release' });
 });
 
+test('a reply sent without delay never overtakes one still held back', async (t) => {
+  const sim = newSim();
+  const c = await FrameClient.open(sim);
+  sim.setDelay(40);
+  c.send(c.frame('control_ping', {}, 1));
+  sim.setDelay(0);
+  c.send(c.frame('show_version', {}, 2));
+  c.send(c.frame('control_ping', {}, 3));
+  const got = await c.next(3);
+  t.deepEqual(got.map((g) => g.msg.context), [1, 2, 3]);
+  // with nothing held back any more, undelayed replies come out in order as well
+  c.send(c.frame('control_ping', {}, 4), c.frame('show_version', {}, 5));
+  t.deepEqual((await c.next(2)).map((g) => g.msg.context), [4, 5]);
+});
+
 test('sockclnt_delete frees the registration (response 1), after which its requests are ignored', async (t) => {
   const sim = newSim();
   const c = await FrameClient.open(sim);

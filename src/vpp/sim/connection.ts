@@ -16,6 +16,8 @@ export class SimConnection implements VppConnection {
   private readonly closeListeners: ((reason: CloseReason) => void)[] = [];
   private held: Buffer[] = [];
   private lastDue = 0;
+  /** Deliveries scheduled and not yet fired: a new one may only overtake none of them. */
+  private timed = 0;
   private closedReason: CloseReason | undefined;
 
   constructor(
@@ -57,12 +59,17 @@ export class SimConnection implements VppConnection {
     const due = Math.max(Date.now() + delayMs, this.lastDue);
     this.lastDue = due;
     const fire = (): void => {
+      this.timed--;
       if (this.closed) return;
       if (this.frameListeners.length === 0) this.held.push(...frames);
       for (const l of this.frameListeners) l(frames);
     };
+    this.timed++;
     const wait = due - Date.now();
-    if (wait <= 0 && delayMs === 0) setImmediate(fire);
+    // undelayed with nothing delayed ahead of it: out once the current call is handled (a
+    // macrotask per reply added a turn of the event loop to every round trip through the bridge)
+    if (wait <= 0 && delayMs === 0 && this.timed === 1) queueMicrotask(fire);
+    else if (wait <= 0 && delayMs === 0) setImmediate(fire);
     else setTimeout(fire, Math.max(0, wait));
   }
 
