@@ -129,12 +129,11 @@ export function since(t0: bigint): number {
 
 /**
  * Compiles the sources (tsconfig.build.json) into a bench-private tree with its own copy of
- * the launcher, and returns that copy of `bin/ipnet-agent.js`: the compiled agent as the
- * container runs it, built from the sources as they are now. Not `dist/`: the repo's
- * launchers prefer a `dist/` when one exists, so a left-over one would make every later test
- * and `npm start` run stale code. The tree sits under node_modules so its imports resolve.
+ * the launchers, and returns those copies (relative to the repo): the compiled programs as the
+ * container runs them, built from the sources as they are now. Not `dist/`: a build there
+ * outlives the bench and goes stale. The tree sits under node_modules so its imports resolve.
  */
-export async function buildCompiledAgent(): Promise<string> {
+export async function buildCompiledTree(): Promise<{ agent: string; bridge: string }> {
   const root = join('node_modules', '.cache', 'ipnet-bench-agent');
   await rm(root, { recursive: true, force: true });
   const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
@@ -145,8 +144,13 @@ export async function buildCompiledAgent(): Promise<string> {
     console.log(`# compiled with type errors:\n${err.stdout ?? err.message}`);
   });
   await mkdir(join(root, 'bin'), { recursive: true });
-  for (const f of ['launch.js', 'ipnet-agent.js']) await copyFile(join('bin', f), join(root, 'bin', f));
+  for (const f of ['launch.js', 'ipnet-agent.js', 'ipnet-vpp-bridge.js']) await copyFile(join('bin', f), join(root, 'bin', f));
   // under node_modules the repo's package.json no longer scopes these files: say they are ESM
   await writeFile(join(root, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-  return join(root, 'bin', 'ipnet-agent.js');
+  return { agent: join(root, 'bin', 'ipnet-agent.js'), bridge: join(root, 'bin', 'ipnet-vpp-bridge.js') };
+}
+
+/** The compiled agent's launcher (see `buildCompiledTree`). */
+export async function buildCompiledAgent(): Promise<string> {
+  return (await buildCompiledTree()).agent;
 }

@@ -3,12 +3,13 @@
  * the client here. Baseline in the same run: a raw ZeroMQ ROUTER echo child, same transport.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dealer } from 'zeromq';
 import { BridgeClient } from '../src/vpp/bridge/client.js';
+import { buildCompiledTree } from './agent-harness.js';
 import { figure, percentile, report } from './stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -119,30 +120,13 @@ async function throughput(name: string, bridgePid: number, calls: number, frames
   figure(SUITE, `  CPU per call: client / bridge+sim`, `${clientUs.toFixed(1)}µs / ${bridgeUs.toFixed(1)}µs -> ${Math.round(1e6 / Math.max(clientUs, bridgeUs)).toLocaleString('en')} calls/s if each had a free core`);
 }
 
-/** Newest modification time (ms) of the files under `dir`, or 0 when it does not exist. */
-async function newest(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const times = await Promise.all(entries.filter((e) => e.isFile())
-    .map(async (e) => (await stat(join(e.parentPath, e.name))).mtimeMs));
-  return Math.max(0, ...times);
-}
-
 /**
- * How to start the bridge child. `bin/ipnet-vpp-bridge.js` prefers a compiled `dist/` when one
- * exists; a `dist/` older than the sources would silently measure old code, so then the same
- * CLI entry point runs from the sources instead, and the suite says which tree it measured.
+ * The bridge child as the container runs it: compiled from the current sources (the same
+ * build the agent bench measures), so tsx's loader is not part of the figure.
  */
 async function bridgeCommand(listen: string): Promise<{ args: string[]; tree: string }> {
-  const cli = ['--listen', listen, '--backend', 'sim'];
-  const built = await newest(join(root, 'dist/src'));
-  if (built === 0) return { args: [join(root, 'bin/ipnet-vpp-bridge.js'), ...cli], tree: 'sources (no dist/)' };
-  const sources = Math.max(...(await Promise.all(['src/vpp', 'src/main'].map((d) => newest(join(root, d))))));
-  if (built >= sources) return { args: [join(root, 'bin/ipnet-vpp-bridge.js'), ...cli], tree: 'dist/ (newer than src/)' };
-  const main = JSON.stringify(join(root, 'src/main/vpp-bridge.ts'));
-  return {
-    args: ['--import=tsx', '--input-type=module', '-e', `const m = await import(${main}); await m.main(process.argv.slice(1));`, ...cli],
-    tree: 'sources (dist/ is older than src/, so bin/ would run stale code)',
-  };
+  const bin = await buildCompiledTree();
+  return { args: [join(root, bin.bridge), '--listen', listen, '--backend', 'sim'], tree: 'compiled from the current sources' };
 }
 
 /** Runs every figure of the bridge suite. */
