@@ -6,6 +6,7 @@ import type { ExecutionContext } from 'ava';
 import type { VppBackend } from '../../src/vpp/backend.js';
 import { BridgeClient, type BridgeClientOptions } from '../../src/vpp/bridge/client.js';
 import { BridgeServer } from '../../src/vpp/bridge/server.js';
+import { until as pollUntil } from '../helpers/until.js';
 
 /** A fresh temp dir removed after the test. */
 export async function tempDir(t: ExecutionContext, prefix = 'ipnet-bridge-'): Promise<string> {
@@ -30,12 +31,8 @@ export async function connectClient(t: ExecutionContext, endpoint: string, opts:
 }
 
 /** Waits until `pred` holds, polling; fails with `what` after `ms`. */
-export async function until(pred: () => boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+export function until(pred: () => boolean, what: string, ms = 3000): Promise<void> {
+  return pollUntil(what, pred, ms, 5);
 }
 
 /** Resolves with the next emission of a client event. */

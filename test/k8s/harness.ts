@@ -5,6 +5,7 @@
 import type { ExecutionContext } from 'ava';
 import { FakeKube } from '../helpers/fake-kube.js';
 import { startKubeSource, type KubeEvent, type KubeSource, type KubeSourceOptions } from '../../src/sources/k8s/index.js';
+import { until as pollUntil } from '../helpers/until.js';
 
 /** What a test holds: the server, the source and the logs of what the source told. */
 export interface Rig {
@@ -51,12 +52,8 @@ export async function fakeFor(t: ExecutionContext): Promise<FakeKube> {
 }
 
 /** Waits until `cond` holds, polling; fails the test with `what` after `ms`. */
-export async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
+  return pollUntil(what, cond, ms, 10);
 }
 
 /** Sorted `ns/name` of the pods a source holds. */
