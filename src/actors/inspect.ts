@@ -16,7 +16,8 @@ export function inspectInto(history: History, name: string): (ev: InspectionEven
     const snap = ev.snapshot as { value?: unknown; status?: string };
     if (snap.value === undefined) return; // promise actors (effects) have no state value
     const id = ev.actorRef.sessionId;
-    const to = JSON.stringify(snap.value).replaceAll('"', '');
+    // most machines here are flat: their state value is already the string to show
+    const to = typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value).replaceAll('"', '');
     const from = last.get(id);
     if (from === to) return;
     last.set(id, to);
