@@ -15,9 +15,10 @@ export class SimConnection implements VppConnection {
   private readonly frameListeners: ((frames: Buffer[]) => void)[] = [];
   private readonly closeListeners: ((reason: CloseReason) => void)[] = [];
   private held: Buffer[] = [];
-  private lastDue = 0;
-  /** Deliveries scheduled and not yet fired: a new one may only overtake none of them. */
-  private timed = 0;
+  /** Replies not yet handed out, in the order VPP sent them; their due times never decrease. */
+  private readonly pending: { due: number; frames: Buffer[] }[] = [];
+  private pendingHead = 0;
+  private drainArmed = false;
   private closedReason: CloseReason | undefined;
 
   constructor(
@@ -56,22 +57,42 @@ export class SimConnection implements VppConnection {
   /** Queues frames for the client; order is kept even when the delay changes between batches. */
   deliver(frames: Buffer[], delayMs: number): void {
     if (this.closed || frames.length === 0) return;
-    const due = Math.max(Date.now() + delayMs, this.lastDue);
-    this.lastDue = due;
-    const fire = (): void => {
-      this.timed--;
-      if (this.closed) return;
-      if (this.frameListeners.length === 0) this.held.push(...frames);
-      for (const l of this.frameListeners) l(frames);
-    };
-    this.timed++;
-    const wait = due - Date.now();
-    // undelayed with nothing delayed ahead of it: out once the current call is handled (a
+    const last = this.pending[this.pending.length - 1];
+    const due = Math.max(Date.now() + delayMs, last?.due ?? 0);
+    this.pending.push({ due, frames });
+    if (this.drainArmed) return; // a drain is already due no later than this batch
+    this.drainArmed = true;
+    // undelayed with nothing held back ahead of it: out once the current call is handled (a
     // macrotask per reply added a turn of the event loop to every round trip through the bridge)
-    if (wait <= 0 && delayMs === 0 && this.timed === 1) queueMicrotask(fire);
-    else if (wait <= 0 && delayMs === 0) setImmediate(fire);
-    else setTimeout(fire, Math.max(0, wait));
+    if (delayMs === 0 && this.pending.length - this.pendingHead === 1) queueMicrotask(this.drain);
+    else setTimeout(this.drain, Math.max(0, due - Date.now()));
   }
+
+  /**
+   * Hands out every batch that is due, oldest first. One queue and one timer rather than a timer
+   * per batch: two timers for the same moment may fire in either order.
+   */
+  private readonly drain = (): void => {
+    this.drainArmed = false;
+    const now = Date.now();
+    while (this.pendingHead < this.pending.length) {
+      const next = this.pending[this.pendingHead];
+      if (next === undefined || next.due > now) break;
+      this.pendingHead++;
+      if (this.closed) continue;
+      if (this.frameListeners.length === 0) this.held.push(...next.frames);
+      for (const l of this.frameListeners) l(next.frames);
+    }
+    if (this.pendingHead === this.pending.length) {
+      this.pending.length = 0;
+      this.pendingHead = 0;
+      return;
+    }
+    const head = this.pending[this.pendingHead];
+    if (head === undefined) return;
+    this.drainArmed = true;
+    setTimeout(this.drain, Math.max(1, head.due - now));
+  };
 
   /** Ends the session once (restart, drop or close) and tells the simulator. */
   end(reason: CloseReason): void {
