@@ -5,6 +5,7 @@
  */
 import type { VppBackend, VppConnection } from '../backend.js';
 import { MessageTable, decode, encodeWithId } from '../binapi/index.js';
+import { LoggedCall, type CallRecord } from './call-log.js';
 import { assignIds } from './ids.js';
 import { SimConnection, type ConnectionHost } from './connection.js';
 import { releaseHostTap } from './devices.js';
@@ -14,7 +15,8 @@ import type { ClientReg, OutMsg } from './handler.js';
 import { IndexPool, makeRng } from './model.js';
 import { snapshot, type SimSnapshot } from './snapshot.js';
 import { SimState, type SimHostView } from './state.js';
-import { summarize } from './summary.js';
+
+export type { CallRecord } from './call-log.js';
 
 /** Options of one simulated VPP. */
 export interface SimulatorOptions {
@@ -26,18 +28,6 @@ export interface SimulatorOptions {
   readonly host?: Partial<SimHostView>;
   /** How many recent calls `callLog` keeps (the sim is a long-running product part). Default 10 000. */
   readonly callLogLimit?: number;
-}
-
-/** One handled request, as `callLog` records it. */
-export interface CallRecord {
-  readonly seq: number;
-  readonly conn: number;
-  readonly name: string;
-  readonly args: Record<string, unknown>;
-  /** Reply retval (undefined for dumps). */
-  readonly retval: number | undefined;
-  /** Whether the retval was injected by a fault rule. */
-  readonly injected: boolean;
 }
 
 /** Counters of frames the simulator refused, as VPP would log and drop them. */
@@ -258,14 +248,12 @@ export class VppSimulator implements VppBackend, ConnectionHost {
       return;
     }
     this.stats.handled++;
-    this.record(found.conn.id, r.name, m, res.retval, override !== undefined);
+    this.record(LoggedCall.ofFrame(++this.callSeq, found.conn.id, r.name, frame, this.ids, res.retval, override !== undefined));
     for (const o of res.out) emit(found.conn, o.name, o.body);
     this.sendEvents(emit);
   }
 
-  private record(conn: number, name: string, m: Msg, retval: number | undefined, injected: boolean): void {
-    // summarised now, not on first read: a kept decoded request holds twice the memory of its summary
-    const rec: CallRecord = { seq: ++this.callSeq, conn, name, args: summarize(m), retval, injected };
+  private record(rec: CallRecord): void {
     this.callLog.push(rec);
     this.onCall?.(rec);
     // trim in chunks so the log stays bounded without shifting the array on every call
@@ -298,7 +286,7 @@ export class VppSimulator implements VppBackend, ConnectionHost {
     const override = this.faultFor(name);
     const res = dispatch({ s: this.simState, pid: this.vpePid, client }, name, { context: 0, ...body }, override);
     if (res === undefined) throw new Error(`failed to call ${name} on simulator ${this.name}: no handler`);
-    this.record(0, name, body, res.retval, override !== undefined);
+    this.record(LoggedCall.ofBody(++this.callSeq, 0, name, body, res.retval, override !== undefined));
     this.simState.takeEvents();
     return res.out;
   }
