@@ -8,6 +8,7 @@ import type { ExecutionContext } from 'ava';
 import type { Config } from '../../src/config/types.js';
 import { desiredState, type DesiredInputs, type ItemSet, type PodInput } from '../../src/desired/index.js';
 import type { BridgeClient } from '../../src/vpp/bridge/client.js';
+import type { BridgeServer } from '../../src/vpp/bridge/server.js';
 import { VppSimulator } from '../../src/vpp/sim/simulator.js';
 import { apply, planVpp, tapHostsFrom, type ApplyResult } from '../../src/vpp/apply/index.js';
 import { NameIndex } from '../../src/vpp/api/names.js';
@@ -19,6 +20,8 @@ export interface Rig {
   readonly sim: VppSimulator;
   readonly endpoint: string;
   readonly client: BridgeClient;
+  /** The bridge, for its message counts. */
+  readonly server: BridgeServer;
 }
 
 /** A fresh simulator, bridge and client, all closed after the test. */
@@ -27,7 +30,7 @@ export async function rig(t: ExecutionContext, seed = 7): Promise<Rig> {
   t.teardown(() => sim.close());
   const server = await startBridge(t, sim, await tempDir(t, 'ipnet-apply-'));
   const client = await connectClient(t, server.endpoint);
-  return { sim, endpoint: server.endpoint, client };
+  return { sim, endpoint: server.endpoint, client, server };
 }
 
 /** The golden inputs on a node without a physical NIC. */

@@ -52,12 +52,15 @@ const afterCreate = ['hw_interface_set_mtu', 'sw_interface_set_flags', 'ip_neigh
 
 for (const mode of ['tap', 'veth'] as const) {
   test(`in ${mode} mode, one pod's add waits for two round trips (the create, then everything else) and VPP runs its calls in dependency order`, async (t) => {
-    const { sim, client, conn, found, tx, tapHost, base } = await podAddRig(t, mode);
+    const { sim, server, client, conn, found, tx, tapHost, base } = await podAddRig(t, mode);
     const before = sim.dump();
     const seq0 = sim.callLog.at(-1)?.seq ?? 0;
     const ch = flightCounter(client);
+    const messages0 = server.stats.messagesIn;
     const r = await apply(ch, tx, found.index, { actual: found.items, tapHost });
     t.true(r.ok);
+    // each flight is one ZeroMQ message: the new interface's settings leave with the next step's calls
+    t.is(server.stats.messagesIn - messages0, 2);
     const sent = sim.callLog.filter((c) => c.seq > seq0 && c.conn === conn && c.name !== 'control_ping');
     t.deepEqual(sent.map((c) => c.name), [...sequentialOrder[mode], ...afterCreate]);
     t.true(sent.every((c) => c.retval === 0));

@@ -17,7 +17,7 @@ import type { VppChannel } from '../api/channel.js';
 import type { NameIndex } from '../api/names.js';
 import type { TapHostHint } from './context.js';
 import { needsSettledPast, realise } from './realise.js';
-import { Journal, runLifo, UndoList, type RevertError } from './undo.js';
+import { Journal, runLifo, UndoList, type RevertError, type SendLater } from './undo.js';
 
 /** What happened to one op. */
 export interface OpOutcome {
@@ -85,12 +85,20 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
       if (journal.anyFailed) break;
     }
     const waiting: Promise<void>[] = [];
+    const later: { undo: UndoList; send: SendLater }[] = [];
     for (const op of step) {
       const undo = new UndoList(journal);
       started.set(op, undo);
       try {
         const p = realise(ctx, op, undo);
-        if (p !== undefined) waiting.push(p.catch((err: unknown) => undo.fail(asError(err))));
+        if (p !== undefined) {
+          const at = later.length;
+          later.push({ undo, send: NOTHING });
+          const keep = (send: SendLater | undefined | void): void => {
+            if (send) later[at] = { undo, send };
+          };
+          waiting.push(p.then(keep, (err: unknown) => undo.fail(asError(err))));
+        }
       } catch (err) {
         undo.fail(asError(err));
       }
@@ -98,6 +106,15 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
     // no await when nothing waits for a reply: the next step's calls join this step's message
     if (waiting.length > 0) await Promise.all(waiting);
     if (journal.anyFailed) break;
+    // what followed a reply goes out now, in op order, in the same tick as the next step's
+    // calls: a reply's follow-ups sent on arrival would leave alone in a message of their own
+    for (const { undo, send } of later) {
+      try {
+        send();
+      } catch (err) {
+        undo.fail(asError(err));
+      }
+    }
   }
   await journal.settled();
   const first = journal.firstFailure();
@@ -128,6 +145,8 @@ function bySteps(ops: readonly Op[]): Op[][] {
   }
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g);
 }
+
+const NOTHING: SendLater = () => undefined;
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));

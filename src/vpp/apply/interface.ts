@@ -11,7 +11,7 @@ import { createTap, DEFAULT_TAP_RING, deleteTap } from '../api/tap.js';
 import { createVxlan, deleteVxlan, type VxlanSpec } from '../api/vxlan.js';
 import type { VppInterfaceValue } from '../../desired/model.js';
 import type { ApplyContext } from './context.js';
-import { realiseAlone, type UndoList } from './undo.js';
+import { realiseAlone, type SendLater, type UndoList } from './undo.js';
 
 /** Physical NICs: VPP owns their lifetime, ipnet only configures them. */
 export function isPhysical(v: VppInterfaceValue): boolean {
@@ -53,11 +53,13 @@ function createDevice(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): 
 
 /**
  * Creates (or, for a NIC, takes over) an interface and applies its settings. A created
- * device's settings go out together right after the create: deleting the device takes them
- * all back, whichever of them ran. A NIC's settings are sent one by one, as VPP runs calls
- * sent behind a failing one and a NIC's previous MAC, MTU and rx mode are not known to undo.
+ * device's settings are handed back to be sent together once the create is answered
+ * (apply sends them in the same message as the next step's calls): deleting the device
+ * takes them all back, whichever of them ran. A NIC's settings are sent one by one here, as
+ * VPP runs calls sent behind a failing one and a NIC's previous MAC, MTU and rx mode are
+ * not known to undo.
  */
-export async function createInterface(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<void> {
+export async function createInterface(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<SendLater | undefined> {
   const { ch, index } = ctx;
   const idx = await createDevice(ctx, v, undo);
   const prevName = index.ifName(idx);
@@ -81,10 +83,9 @@ export async function createInterface(ctx: ApplyContext, v: VppInterfaceValue, u
   if (v.enabled) {
     settings.push({ send: () => setAdminUp(ch, idx, true), inverse: physical ? [`set ${v.name} down`, () => setAdminUp(ch, idx, false)] : undefined });
   }
-  for (const s of settings) {
-    const call = undo.call(s.send(), s.inverse?.[0], s.inverse?.[1]);
-    if (physical) await call;
-  }
+  if (!physical) return () => settings.forEach((s) => undo.call(s.send()));
+  for (const s of settings) await undo.call(s.send(), s.inverse?.[0], s.inverse?.[1]);
+  return undefined;
 }
 
 /** One setting call of a new interface, with its inverse where the interface outlives a revert. */

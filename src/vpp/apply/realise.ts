@@ -7,14 +7,15 @@ import { UnsupportedOpError, type ApplyContext } from './context.js';
 import { createInterface, deleteInterface, isPhysical, updateInterface } from './interface.js';
 import { bdMember, bridgeDomain, l2fib } from './l2.js';
 import { arp, interfaceAddress, interfaceVrf, proxyArp, punt, route, scanNeigh, stn, unnumbered, vrfTable } from './l3.js';
-import type { UndoList } from './undo.js';
+import type { SendLater, UndoList } from './undo.js';
 
 /**
  * Sends the calls of one op, recording each success's inverse in `undo`. Returns a promise
  * only where the op waits for a reply (a create); the others return once their calls are
  * sent, so the caller can send the next step's in the same tick, and throw bad input at once.
+ * The promise may resolve to the calls that follow the reply, for the caller to send.
  */
-export function realise(ctx: ApplyContext, op: Op, undo: UndoList): Promise<void> | void {
+export function realise(ctx: ApplyContext, op: Op, undo: UndoList): Promise<SendLater | undefined | void> | void {
   const it = op.item;
   const add = op.op !== 'delete';
   const unsupported = (why: string): never => {

@@ -115,14 +115,20 @@ export class UndoList {
 }
 
 /**
+ * Calls a realiser makes once a reply it waited for is in, handed back instead of sent at
+ * once so they leave together with the next step's calls (one ZeroMQ message, not two).
+ */
+export type SendLater = () => void;
+
+/**
  * Runs a realiser on its own (an inverse that re-creates something): waits for every call
  * it sent and throws the first failure, as a one-by-one realiser would have.
  */
-export async function realiseAlone(fn: (undo: UndoList) => Promise<void>): Promise<void> {
+export async function realiseAlone(fn: (undo: UndoList) => Promise<SendLater | undefined | void>): Promise<void> {
   const journal = new Journal();
   const undo = new UndoList(journal);
   try {
-    await fn(undo);
+    (await fn(undo))?.();
   } catch (err) {
     undo.fail(asError(err));
   }
