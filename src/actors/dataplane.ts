@@ -64,7 +64,6 @@ export class Dataplane {
   private lastOutcomes: readonly OpOutcome[] = [];
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
-  private readonly results = new Map<number, Settled>();
   private readonly connection;
   /** Transactions submitted in this tick, not yet handed to the connection machine. */
   private submitted: Txn[] = [];
@@ -187,30 +186,38 @@ export class Dataplane {
     return done;
   }
 
-  /** Hands each caller its own result once the machine reports its transaction done. */
+  /**
+   * The machine reports a transaction done: a caller still waiting has no result from the
+   * batch (the machine failed it: VPP restarted or went away mid-apply).
+   */
   private settle(outcome: TxnOutcome): void {
     const w = this.waiting.get(outcome.id);
-    const r = this.results.get(outcome.id);
-    this.waiting.delete(outcome.id);
-    this.results.delete(outcome.id);
     if (w === undefined) return;
-    if (r?.ok === true) w.resolve(r.value);
-    else w.reject(r?.ok === false ? r.error : new Error(outcome.error ?? 'transaction ended without a result'));
+    this.waiting.delete(outcome.id);
+    w.reject(new Error(outcome.error ?? 'transaction ended without a result'));
   }
 
-  /** The machine's `apply` effect: runs one batch, records each member's result. */
+  /**
+   * The machine's `apply` effect: runs one batch and hands each member's caller its result
+   * at once. The machine's step that takes the batch off its books follows as the effect's
+   * outcome; done here, the caller goes on (to its store write) while that step runs.
+   */
   private async runBatch(txns: readonly Txn[]): Promise<TxnOutcome[]> {
     const first = txns[0]?.payload as Alone | Change | undefined;
+    let results: Map<number, Settled>;
     if (first?.kind === 'alone') {
       const id = (txns[0] as Txn).id;
-      this.results.set(id, await first.run().then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, error })));
+      results = new Map([[id, await first.run().then((value): Settled => ({ ok: true, value }), (error: unknown): Settled => ({ ok: false, error }))]]);
     } else {
-      const members = txns.map((t) => ({ id: t.id, change: t.payload as Change }));
-      for (const [id, r] of await this.applyChanges(members)) this.results.set(id, r);
+      results = await this.applyChanges(txns.map((t) => ({ id: t.id, change: t.payload as Change })));
     }
     return txns.map((t) => {
-      const r = this.results.get(t.id);
-      return { id: t.id, ok: r?.ok === true, error: r?.ok === false ? errorMessage(r.error) : undefined };
+      const r = results.get(t.id) ?? { ok: false, error: new Error('transaction ended without a result') };
+      const w = this.waiting.get(t.id);
+      this.waiting.delete(t.id);
+      if (r.ok) w?.resolve(r.value);
+      else w?.reject(r.error);
+      return { id: t.id, ok: r.ok, error: r.ok ? undefined : errorMessage(r.error) };
     });
   }
 
