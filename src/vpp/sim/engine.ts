@@ -47,19 +47,39 @@ export function isDump(name: string): boolean {
   return name.endsWith('_dump');
 }
 
+const byName = new Map(Object.entries(handlers));
+const replyNames = new Map<string, string>();
+
+/** `<name>_reply`, built once per message name rather than once per call. */
+function replyName(name: string): string {
+  let reply = replyNames.get(name);
+  if (reply === undefined) {
+    reply = `${name}_reply`;
+    replyNames.set(name, reply);
+  }
+  return reply;
+}
+
 /** Runs one request; returns the messages to send back (context copied) or undefined if unhandled. */
 export function dispatch(ctx: HandlerCtx, name: string, m: Msg, override?: number): { out: OutMsg[]; retval: number | undefined } | undefined {
-  const h = handlers[name];
+  const h = byName.get(name);
   if (h === undefined) return undefined;
   const context = typeof m.context === 'number' ? m.context : 0;
+  const dump = isDump(name);
   let res: HandlerResult;
-  if (override !== undefined && !isDump(name)) res = { retval: override };
-  else if (override !== undefined) res = { details: [] };
-  else res = h(ctx, m);
-  // Object.assign rather than spread: this is the per-message hot path, and V8 builds it faster
-  if (isDump(name)) return { out: (res.details ?? []).map((d) => ({ name: d.name, body: Object.assign(d.body, { context }) })), retval: undefined };
+  if (override === undefined) res = h(ctx, m);
+  else res = dump ? { details: [] } : { retval: override };
+  // the handlers' bodies are fresh objects: the header goes straight onto them (per-message hot path)
+  if (dump) {
+    const details = res.details ?? [];
+    for (const d of details) d.body.context = context;
+    return { out: details.slice(), retval: undefined };
+  }
   const retval = res.retval ?? RV.OK;
-  return { out: [{ name: `${name}_reply`, body: Object.assign(res.reply ?? {}, { context, retval }) }], retval };
+  const body = res.reply ?? {};
+  body.context = context;
+  body.retval = retval;
+  return { out: [{ name: replyName(name), body }], retval };
 }
 
 /** The `sw_interface_event` body for one batched change (flags name what happened, not the full state). */
