@@ -3,7 +3,7 @@
  * instance/id allocation and refusals as in VPP 24.02 (vpp-api.md §2.3–2.5).
  */
 import { ZERO_MAC, type Prefix } from './addr.js';
-import { lowestFree, type TapInfo } from './model.js';
+import type { TapInfo } from './model.js';
 import { NONE, RV } from './retval.js';
 import type { SimState } from './state.js';
 
@@ -17,11 +17,11 @@ const fail = (retval: number): CreateResult => ({ retval, swIfIndex: NONE });
 
 /** create_loopback / create_loopback_instance: lowest free instance unless one is asked for. */
 export function createLoopback(s: SimState, mac: string, userInstance?: number): CreateResult {
-  const used = [...s.interfaces.values()].filter((i) => i.kind === 'loopback').map((i) => i.instance);
-  if (userInstance !== undefined && used.includes(userInstance)) return fail(RV.INVALID_REGISTRATION);
-  const instance = userInstance ?? lowestFree(used);
+  if (userInstance !== undefined && s.loopInstances.has(userInstance)) return fail(RV.INVALID_REGISTRATION);
+  const instance = userInstance ?? s.loopInstances.lowest();
   const realMac = mac === ZERO_MAC ? `de:ad:00:00:00:${(instance & 255).toString(16).padStart(2, '0')}` : mac;
   const iface = s.addInterface('loopback', `loop${instance}`, 'Loopback', instance, realMac);
+  s.loopInstances.take(instance);
   return { retval: RV.OK, swIfIndex: iface.swIfIndex };
 }
 
@@ -127,19 +127,20 @@ export interface AfPacketCreate {
 /** af_packet_create*: binds a Linux interface; a second bind answers −79 with the existing index. */
 export function createAfPacket(s: SimState, req: AfPacketCreate): CreateResult {
   if (req.mode !== 1 && req.mode !== 2) return fail(RV.INVALID_VALUE);
-  const existing = [...s.interfaces.values()].find((i) => i.kind === 'af_packet' && i.hostIfName === req.hostIfName);
-  if (existing !== undefined) return { retval: RV.IF_ALREADY_EXISTS, swIfIndex: existing.swIfIndex };
+  const existing = s.afPacketByHost.get(req.hostIfName);
+  if (existing !== undefined) return { retval: RV.IF_ALREADY_EXISTS, swIfIndex: existing };
   if (req.hostIfName === '' || !s.host.hostLinkExists(req.hostIfName)) return fail(RV.INVALID_INTERFACE);
   const mac = req.mode === 2 ? ZERO_MAC : req.useRandomHwAddr ? s.randomMac() : req.hwAddr;
   const iface = s.addInterface('af_packet', `host-${req.hostIfName}`, 'af-packet', 0, mac);
   iface.hostIfName = req.hostIfName;
+  s.afPacketByHost.set(req.hostIfName, iface.swIfIndex);
   return { retval: RV.OK, swIfIndex: iface.swIfIndex };
 }
 
 /** af_packet_delete: found by Linux name; unknown name answers −11 like VPP. */
 export function deleteAfPacket(s: SimState, hostIfName: string): number {
-  const iface = [...s.interfaces.values()].find((i) => i.kind === 'af_packet' && i.hostIfName === hostIfName);
-  if (iface === undefined) return RV.SYSCALL_ERROR_1;
-  s.removeInterface(iface.swIfIndex);
+  const swIfIndex = s.afPacketByHost.get(hostIfName);
+  if (swIfIndex === undefined) return RV.SYSCALL_ERROR_1;
+  s.removeInterface(swIfIndex);
   return RV.OK;
 }

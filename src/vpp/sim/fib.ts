@@ -82,14 +82,20 @@ export function routeAddDel(s: SimState, isAdd: boolean, isMultipath: boolean, r
       ifUid = iface.uid;
     } else if (p.type === PATH_TYPE.NORMAL && s.table(ip6, p.tableId) === undefined) return out(RV.NO_SUCH_FIB);
     const glean32 = p.swIfIndex !== NONE && p.nh === zero(ip6) && r.prefix.len === (ip6 ? 128 : 32);
-    paths.push({ ...p, ifUid, weight: p.weight === 0 ? 1 : p.weight, nh: glean32 ? r.prefix.address : p.nh });
+    // built field by field: a spread with overrides is V8's slow path, and this runs per route
+    paths.push({
+      swIfIndex: p.swIfIndex, tableId: p.tableId, rpfId: p.rpfId, weight: p.weight === 0 ? 1 : p.weight,
+      preference: p.preference, type: p.type, flags: p.flags, proto: p.proto, nh: glean32 ? r.prefix.address : p.nh, ifUid,
+    });
   }
   const key = prefixKey(r.prefix);
   const existing = table.routes.get(key);
+  if (existing !== undefined) s.routePaths(table, existing.paths, -1);
   if (!isAdd) {
     if (existing !== undefined) {
       existing.paths = isMultipath ? existing.paths.filter((e) => !paths.some((p) => samePath(e, p))) : [];
       if (existing.paths.length === 0) table.routes.delete(key);
+      else s.routePaths(table, existing.paths, 1);
     }
     s.collectTables();
     return out(RV.OK, existing?.statsIndex ?? NONE);
@@ -100,6 +106,7 @@ export function routeAddDel(s: SimState, isAdd: boolean, isMultipath: boolean, r
   } else route.paths = paths;
   route.paths.sort(comparePaths);
   table.routes.set(key, route);
+  s.routePaths(table, route.paths, 1);
   return out(RV.OK, route.statsIndex);
 }
 

@@ -30,7 +30,7 @@ export function setFlags(s: SimState, swIfIndex: number, flags: number): number 
     s.event(swIfIndex, { adminUp: true, linkUp: iface.linkUp });
   } else {
     if (followsAdmin) iface.linkUp = false;
-    for (const [key, n] of s.neighbors) if (n.swIfIndex === swIfIndex && !n.isStatic) s.neighbors.delete(key);
+    s.dropDynamicNeighbors(swIfIndex);
     s.event(swIfIndex, {});
   }
   return RV.OK;
@@ -76,8 +76,7 @@ export function setTable(s: SimState, swIfIndex: number, ip6: boolean, vrfId: nu
   if (s.table(ip6, vrfId) === undefined) return RV.NO_SUCH_FIB;
   if ((ip6 ? iface.table6 : iface.table4) === vrfId) return RV.OK;
   if (isIpEnabled(iface, ip6)) return RV.ADDRESS_FOUND_FOR_INTERFACE;
-  if (ip6) iface.table6 = vrfId;
-  else iface.table4 = vrfId;
+  s.bindTable(iface, ip6, vrfId);
   s.collectTables();
   return RV.OK;
 }
@@ -143,12 +142,12 @@ export function setUnnumbered(s: SimState, ipIf: number, borrower: number, isAdd
   const b = s.iface(borrower);
   if (b === undefined) return RV.INVALID_SW_IF_INDEX;
   if (!isAdd) {
-    b.unnumberedTo = undefined;
+    s.setUnnumbered(borrower, undefined);
     return RV.OK;
   }
   const owner = s.iface(ipIf);
   if (owner === undefined) return RV.INVALID_SW_IF_INDEX_2;
   if (owner.table4 !== b.table4 || owner.table6 !== b.table6) return RV.UNEXPECTED_INTF_STATE;
-  b.unnumberedTo = ipIf;
+  s.setUnnumbered(borrower, ipIf);
   return RV.OK;
 }

@@ -4,13 +4,14 @@
  */
 import { NONE, RV } from './retval.js';
 import { isEthernet } from './interfaces.js';
+import { fibDelete, fibFlushPort, fibSet } from './l2fib.js';
 import { lowestFree, type SimBridgeDomain } from './model.js';
 import { newBridgeDomain, type SimState } from './state.js';
 
 const MAX_BD_ID = 16_777_215;
 
 /** The flag part of bridge_domain_add_del(_v2): a bridge domain without its L2 FIB. */
-export type BdIn = Omit<SimBridgeDomain, 'fib'>;
+export type BdIn = Omit<SimBridgeDomain, 'fib' | 'fibByPort'>;
 
 /** Members of a BD, in sw_if_index order. */
 export function bdMembers(s: SimState, bdId: number): { swIfIndex: number; shg: number; bvi: boolean }[] {
@@ -57,7 +58,7 @@ export function setL2Bridge(s: SimState, swIfIndex: number, bdId: number, bvi: b
   }
   iface.l2 = { bdId, shg, bvi };
   // VPP installs the BVI's own MAC as a static BVI entry so frames for it reach L3
-  if (bvi) bd.fib.set(iface.mac, { mac: iface.mac, swIfIndex, ifUid: iface.uid, staticMac: true, filterMac: false, bviMac: true });
+  if (bvi) fibSet(bd, { mac: iface.mac, swIfIndex, ifUid: iface.uid, staticMac: true, filterMac: false, bviMac: true });
   return RV.OK;
 }
 
@@ -66,7 +67,7 @@ export function leaveBridge(s: SimState, swIfIndex: number): void {
   const iface = s.iface(swIfIndex);
   if (iface?.l2 === undefined) return;
   const bd = s.bds.get(iface.l2.bdId);
-  if (bd !== undefined) for (const [mac, e] of bd.fib) if (e.swIfIndex === swIfIndex && (!e.staticMac || e.bviMac)) bd.fib.delete(mac);
+  if (bd !== undefined) fibFlushPort(bd, swIfIndex);
   iface.l2 = undefined;
 }
 
@@ -85,7 +86,7 @@ export function l2fibAddDel(s: SimState, isAdd: boolean, req: L2FibIn): number {
   const bd = s.bds.get(req.bdId);
   if (bd === undefined) return RV.NO_SUCH_ENTRY;
   if (!isAdd) {
-    if (!bd.fib.delete(req.mac)) return RV.NO_SUCH_ENTRY;
+    if (!fibDelete(bd, req.mac)) return RV.NO_SUCH_ENTRY;
     return RV.OK;
   }
   let ifUid: number | undefined;
@@ -94,6 +95,6 @@ export function l2fibAddDel(s: SimState, isAdd: boolean, req: L2FibIn): number {
     if (iface === undefined || iface.l2 === undefined) return RV.INVALID_SW_IF_INDEX;
     ifUid = iface.uid;
   }
-  bd.fib.set(req.mac, { ...req, ifUid, swIfIndex: req.filterMac ? NONE : req.swIfIndex });
+  fibSet(bd, { ...req, ifUid, swIfIndex: req.filterMac ? NONE : req.swIfIndex });
   return RV.OK;
 }

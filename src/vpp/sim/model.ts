@@ -121,7 +121,10 @@ export interface SimBridgeDomain {
   arpUfwd: boolean;
   macAge: number;
   tag: string;
+  /** Edited through l2fib.ts only, which keeps `fibByPort` in step. */
   fib: Map<string, L2FibEntry>;
+  /** The MACs of `fib` by sw_if_index. */
+  readonly fibByPort: Map<number, Set<string>>;
 }
 
 /** A VXLAN tunnel; `poolIndex` drives automatic instance numbers. */

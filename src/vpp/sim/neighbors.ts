@@ -31,7 +31,7 @@ export function neighborAddDel(s: SimState, isAdd: boolean, n: NeighborIn): { re
   const isStatic = (n.flags & NEIGHBOR_FLAG.STATIC) !== 0;
   if (!isAdd) {
     if (cur === undefined) return { retval: RV.NO_SUCH_ENTRY, statsIndex: 0 };
-    s.neighbors.delete(key);
+    s.deleteNeighbor(key);
     return { retval: RV.OK, statsIndex: 0 };
   }
   if (cur !== undefined && cur.isStatic && !isStatic) {
@@ -44,7 +44,7 @@ export function neighborAddDel(s: SimState, isAdd: boolean, n: NeighborIn): { re
     const count = [...s.neighbors.values()].filter((e) => isIp6(e.ip) === (family === 6)).length;
     if (count >= s.neighborConfig[family].maxNumber) return { retval: RV.LIMIT_EXCEEDED, statsIndex: 0 };
   }
-  s.neighbors.set(key, {
+  s.setNeighbor(key, {
     swIfIndex: n.swIfIndex, ifUid: iface.uid, ip: n.ip, mac: n.mac,
     isStatic: isStatic || (cur?.isStatic ?? false),
     noFibEntry: (n.flags & NEIGHBOR_FLAG.NO_FIB_ENTRY) !== 0,

@@ -3,11 +3,13 @@
  * `local0` at index 0 (admin-down), IPv4/IPv6 table 0, hidden bridge domain 0.
  */
 import { ZERO_MAC } from './addr.js';
+import { fibFlushPort } from './l2fib.js';
 import {
   IndexPool, LowestFreeIds, makeRng,
   type IfKind, type PendingEvent, type ProxyArpRange, type SimBridgeDomain, type SimInterface,
-  type SimNeighbor, type SimTable, type SimVxlan,
+  type SimNeighbor, type SimPath, type SimTable, type SimVxlan,
 } from './model.js';
+import { TableRefs, tableKey } from './table-refs.js';
 
 /** The Linux side of a TAP, as VPP would configure it over netlink. */
 export interface HostTapSpec {
@@ -53,16 +55,14 @@ export interface PuntRedirect {
   paths: { swIfIndex: number; nh: string }[];
 }
 
-/** Key of a table in `SimState.tables`. */
-export function tableKey(ip6: boolean, id: number): string {
-  return `${ip6 ? 6 : 4}:${id}`;
-}
+export { tableKey } from './table-refs.js';
 
 /** The tables, allocators and pending events of one simulated VPP. */
 export class SimState {
   readonly interfaces = new Map<number, SimInterface>();
   readonly tables = new Map<string, SimTable>();
-  readonly neighbors = new Map<string, SimNeighbor>();
+  /** Edited through setNeighbor / deleteNeighbor, which keep `neighborsByIf` in step. */
+  readonly neighbors: ReadonlyMap<string, SimNeighbor> = new Map();
   readonly neighborConfig: Record<4 | 6, NeighborConfig> = {
     4: { maxNumber: 50000, maxAge: 0, recycle: false },
     6: { maxNumber: 50000, maxAge: 0, recycle: false },
@@ -70,6 +70,13 @@ export class SimState {
   readonly proxyArpRanges: ProxyArpRange[] = [];
   readonly bds = new Map<number, SimBridgeDomain>();
   readonly vxlans = new Map<string, SimVxlan>();
+  /** The tunnels of `vxlans` by sw_if_index and by instance (vxlan.ts keeps them in step). */
+  readonly vxlanBySw = new Map<number, SimVxlan>();
+  readonly vxlanByInstance = new Map<number, SimVxlan>();
+  /** af_packet interfaces by the Linux interface they bind. */
+  readonly afPacketByHost = new Map<string, number>();
+  /** Loopback instances in use. */
+  readonly loopInstances = new LowestFreeIds();
   readonly stnRules: StnRule[] = [];
   readonly puntRedirects: PuntRedirect[] = [];
   readonly vxlanPool = new IndexPool();
@@ -78,6 +85,10 @@ export class SimState {
   readonly tapIds = new LowestFreeIds();
   readonly rng: () => number;
   private readonly ifPool = new IndexPool();
+  private readonly neighborsByIf = new Map<number, Set<string>>();
+  /** Borrowers (sw_if_index) of each unnumbered owner's address. */
+  private readonly borrowers = new Map<number, Set<number>>();
+  private readonly tableRefs = new TableRefs();
   private uidCounter = 0;
   private statsCounter = 0;
 
@@ -107,6 +118,8 @@ export class SimState {
       unnumberedTo: undefined, l2: undefined, proxyArp: false, tap: undefined, hostIfName: undefined,
     };
     this.interfaces.set(iface.swIfIndex, iface);
+    this.tableRefs.bind(false, 0, 1);
+    this.tableRefs.bind(true, 0, 1);
     if (kind !== 'local') this.event(iface.swIfIndex, {});
     return iface;
   }
@@ -119,14 +132,19 @@ export class SimState {
   removeInterface(swIfIndex: number): void {
     const iface = this.interfaces.get(swIfIndex);
     if (iface === undefined) return;
-    for (const [key, n] of this.neighbors) if (n.swIfIndex === swIfIndex && !n.isStatic) this.neighbors.delete(key);
-    for (const other of this.interfaces.values()) if (other.unnumberedTo === swIfIndex) other.unnumberedTo = undefined;
+    this.dropDynamicNeighbors(swIfIndex);
+    for (const b of this.borrowers.get(swIfIndex) ?? []) this.setUnnumbered(b, undefined);
+    this.setUnnumbered(swIfIndex, undefined);
     if (iface.l2 !== undefined) {
       const bd = this.bds.get(iface.l2.bdId);
-      if (bd !== undefined) for (const [mac, e] of bd.fib) if (e.swIfIndex === swIfIndex && (!e.staticMac || e.bviMac)) bd.fib.delete(mac);
+      if (bd !== undefined) fibFlushPort(bd, swIfIndex);
     }
     this.interfaces.delete(swIfIndex);
+    this.tableRefs.bind(false, iface.table4, -1);
+    this.tableRefs.bind(true, iface.table6, -1);
     if (iface.tap !== undefined) this.tapIds.release(iface.tap.id);
+    if (iface.kind === 'loopback') this.loopInstances.release(iface.instance);
+    if (iface.hostIfName !== undefined && this.afPacketByHost.get(iface.hostIfName) === swIfIndex) this.afPacketByHost.delete(iface.hostIfName);
     this.ifPool.put(swIfIndex);
     this.pendingEvents.set(swIfIndex, { swIfIndex, adminUp: false, linkUp: false, deleted: true });
     this.collectTables();
@@ -135,6 +153,67 @@ export class SimState {
   /** The interface at an index, if it exists. */
   iface(swIfIndex: number): SimInterface | undefined {
     return this.interfaces.get(swIfIndex);
+  }
+
+  /** Adds or replaces the neighbour under `key` (`neighborKey(n.swIfIndex, n.ip)`). */
+  setNeighbor(key: string, n: SimNeighbor): void {
+    (this.neighbors as Map<string, SimNeighbor>).set(key, n);
+    let keys = this.neighborsByIf.get(n.swIfIndex);
+    if (keys === undefined) {
+      keys = new Set();
+      this.neighborsByIf.set(n.swIfIndex, keys);
+    }
+    keys.add(key);
+  }
+
+  /** Removes the neighbour under `key`; false if there was none. */
+  deleteNeighbor(key: string): boolean {
+    const n = this.neighbors.get(key);
+    if (n === undefined) return false;
+    (this.neighbors as Map<string, SimNeighbor>).delete(key);
+    const keys = this.neighborsByIf.get(n.swIfIndex);
+    keys?.delete(key);
+    if (keys?.size === 0) this.neighborsByIf.delete(n.swIfIndex);
+    return true;
+  }
+
+  /** Forgets what was learned on an interface (admin-down, delete); static entries stay. */
+  dropDynamicNeighbors(swIfIndex: number): void {
+    for (const key of this.neighborsByIf.get(swIfIndex) ?? []) {
+      if (this.neighbors.get(key)?.isStatic === false) this.deleteNeighbor(key);
+    }
+  }
+
+  /** Makes `borrower` use `owner`'s address, or (undefined) none. */
+  setUnnumbered(borrower: number, owner: number | undefined): void {
+    const b = this.interfaces.get(borrower);
+    if (b === undefined) return;
+    if (b.unnumberedTo !== undefined) {
+      const set = this.borrowers.get(b.unnumberedTo);
+      set?.delete(borrower);
+      if (set?.size === 0) this.borrowers.delete(b.unnumberedTo);
+    }
+    b.unnumberedTo = owner;
+    if (owner === undefined) return;
+    let set = this.borrowers.get(owner);
+    if (set === undefined) {
+      set = new Set();
+      this.borrowers.set(owner, set);
+    }
+    set.add(borrower);
+  }
+
+  /** Binds an interface to a VRF of one family. */
+  bindTable(iface: SimInterface, ip6: boolean, vrfId: number): void {
+    this.tableRefs.bind(ip6, ip6 ? iface.table6 : iface.table4, -1);
+    if (ip6) iface.table6 = vrfId;
+    else iface.table4 = vrfId;
+    this.tableRefs.bind(ip6, vrfId, 1);
+  }
+
+  /** Brackets a change of a route's paths in `table`, so the tables it looks up into stay counted. */
+  routePaths(table: SimTable, paths: readonly SimPath[], delta: 1 | -1): void {
+    this.tableRefs.paths(table, paths, delta);
   }
 
   /** Records a state change for the interface-event batch of the current request. */
@@ -147,6 +226,7 @@ export class SimState {
 
   /** Takes the events of the request just handled. */
   takeEvents(): PendingEvent[] {
+    if (this.pendingEvents.size === 0) return [];
     const out = [...this.pendingEvents.values()];
     this.pendingEvents.clear();
     return out;
@@ -171,19 +251,11 @@ export class SimState {
   /** Destroys non-zero tables nobody locks any more: no API lock, no bound interface, no lookup into them. */
   collectTables(): void {
     for (const [key, t] of this.tables) {
-      if (t.id === 0 || t.apiLocked) continue;
-      const bound = [...this.interfaces.values()].some((i) => (t.ip6 ? i.table6 : i.table4) === t.id);
-      if (bound || this.lookedUpInto(t)) continue;
+      if (t.id === 0 || t.apiLocked || this.tableRefs.held(key)) continue;
       this.tables.delete(key);
+      // a destroyed table's routes no longer hold the tables they looked up into
+      for (const r of t.routes.values()) this.tableRefs.paths(t, r.paths, -1);
     }
-  }
-
-  private lookedUpInto(t: SimTable): boolean {
-    for (const other of this.tables.values()) {
-      if (other === t || other.ip6 !== t.ip6) continue;
-      for (const r of other.routes.values()) if (r.paths.some((p) => p.swIfIndex === 0xffffffff && p.tableId === t.id && p.type !== 2)) return true;
-    }
-    return false;
   }
 
   /** A fresh stats-segment index for a new FIB entry or adjacency. */
@@ -200,11 +272,11 @@ export class SimState {
 }
 
 /** A bridge domain with VPP's defaults for anything not given. */
-export function newBridgeDomain(bdId: number, f: Partial<Omit<SimBridgeDomain, 'bdId' | 'fib'>>): SimBridgeDomain {
+export function newBridgeDomain(bdId: number, f: Partial<Omit<SimBridgeDomain, 'bdId' | 'fib' | 'fibByPort'>>): SimBridgeDomain {
   return {
     bdId,
     flood: f.flood ?? true, uuFlood: f.uuFlood ?? true, forward: f.forward ?? true, learn: f.learn ?? true,
     arpTerm: f.arpTerm ?? false, arpUfwd: f.arpUfwd ?? false, macAge: f.macAge ?? 0, tag: f.tag ?? '',
-    fib: new Map(),
+    fib: new Map(), fibByPort: new Map(),
   };
 }

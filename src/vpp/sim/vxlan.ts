@@ -42,6 +42,8 @@ export function vxlanAddDel(s: SimState, isAdd: boolean, req: VxlanIn): { retval
   if (!isAdd) {
     if (existing === undefined) return { retval: RV.NO_SUCH_ENTRY, swIfIndex: NONE };
     s.vxlans.delete(key);
+    s.vxlanBySw.delete(existing.swIfIndex);
+    s.vxlanByInstance.delete(existing.instance);
     s.removeInterface(existing.swIfIndex);
     s.vxlanPool.put(existing.poolIndex);
     return { retval: RV.OK, swIfIndex: existing.swIfIndex };
@@ -52,7 +54,7 @@ export function vxlanAddDel(s: SimState, isAdd: boolean, req: VxlanIn): { retval
   const decap = req.decapNextIndex === NONE ? DECAP_NEXT_L2_INPUT : req.decapNextIndex;
   if (decap !== 0 && decap !== DECAP_NEXT_L2_INPUT) return { retval: RV.INVALID_DECAP_NEXT, swIfIndex: NONE };
   if (existing !== undefined) return { retval: RV.TUNNEL_EXIST, swIfIndex: existing.swIfIndex };
-  const usedInstances = new Set([...s.vxlans.values()].map((t) => t.instance));
+  const usedInstances = s.vxlanByInstance;
   if (req.instance !== NONE && usedInstances.has(req.instance)) return { retval: RV.INSTANCE_IN_USE, swIfIndex: NONE };
   const poolIndex = s.vxlanPool.get();
   const instance = req.instance === NONE ? poolIndex : req.instance;
@@ -67,11 +69,12 @@ export function vxlanAddDel(s: SimState, isAdd: boolean, req: VxlanIn): { retval
     mcastSwIfIndex: req.mcastSwIfIndex, encapVrfId: req.encapVrfId, decapNextIndex: decap, vni: req.vni, isL3: req.isL3,
   };
   s.vxlans.set(key, tunnel);
+  s.vxlanBySw.set(tunnel.swIfIndex, tunnel);
+  s.vxlanByInstance.set(instance, tunnel);
   return { retval: RV.OK, swIfIndex: iface.swIfIndex };
 }
 
 /** The tunnel behind an interface, if it is a VXLAN tunnel. */
 export function tunnelOf(s: SimState, swIfIndex: number): SimVxlan | undefined {
-  for (const t of s.vxlans.values()) if (t.swIfIndex === swIfIndex) return t;
-  return undefined;
+  return s.vxlanBySw.get(swIfIndex);
 }
