@@ -33,6 +33,8 @@ export class HostSide {
   private stopped = false;
   /** The node's `hostIPs` as of the last read. */
   hostIPs: readonly string[] = [];
+  /** What the last converge left pending (TAP mode: VPP has not created its link yet). */
+  pending: readonly string[] = [];
   /** How many converges ran, and how many changed something (for tests and the log). */
   runs = 0;
   changes = 0;
@@ -82,6 +84,7 @@ export class HostSide {
     const r = await applyHostSide(this.target, this.spec);
     this.runs++;
     this.hostIPs = hostIPsOf(r.before);
+    this.pending = r.pending;
     if (r.lines.length > 0) {
       this.changes++;
       this.log.info({ changes: r.lines, pending: r.pending }, 'host interconnect applied');
@@ -116,7 +119,9 @@ export function hostStep(state: AgentState, vpp: VppHandle, out: HostHandle = {}
       // VETH: the pair must exist before VPP binds to it, so a failure here stops the start-up
       const first = await side.converge();
       log.info({ hostIPs: side.hostIPs, pending: first.pending, changes: first.lines.length }, 'host interconnect read');
-      if (first.pending.length > 0) side.keepConverging();
+      // what is pending waits for VPP's link, which the startup resync creates and converges
+      // the host side after: retrying before it only spawned `ip` for nothing (the pods step
+      // keeps converging after that resync if anything is still pending)
       // a restarted VPP re-creates its TAP bare: configure it again once it is back. The old
       // link may still be there when the news arrives, so keep looking for the resync's time.
       const watchMs = config.controller.startupResyncDeadlineMs;

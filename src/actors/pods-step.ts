@@ -142,6 +142,8 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       for (const source of ['store', 'nodeId', 'vpp', ...(kube ? (['kubernetes'] as const) : [])] as const) supervisor.send({ type: 'source.ready', source });
       await out.ready;
       lap('startupResync');
+      // the host side the resync converged waits for VPP's link still: keep trying until it appears
+      if ((state.hostSide?.pending.length ?? 0) > 0) state.hostSide?.keepConverging();
       for (const r of known) pods.adopt(r.podKey, r.container, r.wiring);
       const peers = new PeerRegistry(dataplane, ipamAddressing, history, mgmtIPsUnknown, mgmtIPsOf);
       out.peers = peers;

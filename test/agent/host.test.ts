@@ -16,6 +16,7 @@ import { linuxTapHost } from '../../src/vpp/sim/linux-host.js';
 import { VppSimulator } from '../../src/vpp/sim/simulator.js';
 import { startBridge, tempDir } from '../bridge/harness.js';
 import { ip, ipJson, tempNetns } from '../cni/_harness.js';
+import { until } from '../helpers/until.js';
 
 type Json = Record<string, unknown>;
 
@@ -150,4 +151,27 @@ test.serial('host IPs read from the host namespace become VPP routes to the host
   const vpp2 = dump.interfaces.find((i) => i.name === 'host-vpp2');
   const route = dump.tables.flatMap((tb) => tb.fib).find((r) => r.prefix === '10.250.0.5/32');
   t.like(route?.paths[0], { nh: '172.30.1.2', swIfIndex: vpp2?.swIfIndex });
+});
+
+test.serial('TAP mode with a VPP that never creates its link: the host side stays pending and is retried after the startup resync', async (t) => {
+  const ns = await tempNetns(t, 'agnolink');
+  // no Linux host behind the simulator: its TAP has no host end, as while a real VPP lags
+  const sim = new VppSimulator();
+  t.teardown(() => sim.close());
+  const dir = await tempDir(t, 'ipnet-host-');
+  const bridge = await startBridge(t, sim, dir);
+  const { config, problems } = compileConfig({
+    nodeName: 'host-node', ipamConfig: { nodeInterconnectCIDR: '192.168.16.0/24' },
+    store: { type: 'embedded', path: join(dir, 'store.json') }, vppBridge: { endpoint: bridge.endpoint },
+    http: { port: 0 }, cni: { socket: join(dir, 'cni.sock') }, hostNetns: ns.path,
+  }, { hostname: 'host-node' });
+  if (!config) throw new Error(problems.map(formatProblem).join('\n'));
+  const { host } = await startHostAgent(t, config);
+  const side = host.side;
+  if (!side) return t.fail('the host step did not start');
+  t.deepEqual(side.pending, ['vpp1']);
+  const runs = side.runs;
+  await until('another try after start-up', () => side.runs > runs + 1, 10_000);
+  t.deepEqual(side.pending, ['vpp1']);
+  t.deepEqual(await ipJson('-n', ns.name, 'link', 'show', 'dev', 'vpp1').catch(() => []), []);
 });
