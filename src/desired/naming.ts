@@ -77,18 +77,17 @@ export interface PodIfNames {
 /** Names of a pod's interfaces (§4): TAP pair or AF_PACKET + VETH pair, plus the loopback. */
 export function podIfNames(containerId: string, mode: InterfaceMode): PodIfNames {
   const vethHost = trim(`veth2-${containerId}`, LOGICAL_MAX);
-  const n = {
-    vppTap: trim(`vpp-tap-${containerId}`, LOGICAL_MAX),
-    linuxTap: trim(`linux-tap-${containerId}`, LOGICAL_MAX),
-    vethPod: trim(`veth1-${containerId}`, LOGICAL_MAX),
-    vethHost,
+  const vppTap = trim(`vpp-tap-${containerId}`, LOGICAL_MAX);
+  const linuxTap = trim(`linux-tap-${containerId}`, LOGICAL_MAX);
+  const vethPod = trim(`veth1-${containerId}`, LOGICAL_MAX);
+  const afpacket = trim(`afpacket${vethHost}`, LOGICAL_MAX);
+  return {
+    vppTap, linuxTap, vethPod, vethHost, afpacket,
     vethHostHostName: trim(containerId, HOST_MAX),
-    afpacket: trim(`afpacket${vethHost}`, LOGICAL_MAX),
     loop: trim(`linux-loop-${containerId}`, LOGICAL_MAX),
+    vpp: mode === 'tap' ? vppTap : afpacket,
+    linux: mode === 'tap' ? linuxTap : vethPod,
   };
-  return mode === 'tap'
-    ? { ...n, vpp: n.vppTap, linux: n.linuxTap }
-    : { ...n, vpp: n.afpacket, linux: n.vethPod };
 }
 
 const utf8 = new TextEncoder();
@@ -96,15 +95,29 @@ const utf8 = new TextEncoder();
 /** FNV-1a, 32-bit, over the UTF-8 bytes of `s`. */
 export function fnv1a32(s: string): number {
   let h = 0x811c9dc5;
-  for (const b of utf8.encode(s)) {
+  // container IDs are ASCII, whose UTF-8 bytes are the char codes: no encoded copy per hash
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return fnv1a32Bytes(utf8.encode(s));
+    h ^= c;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function fnv1a32Bytes(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of bytes) {
     h ^= b;
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
 }
 
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function hex2(b: number): string {
-  return (b & 0xff).toString(16).padStart(2, '0');
+  return HEX2[b & 0xff] as string;
 }
 
 /** `02:fe:` + the 4 bytes of `v`, least-significant first (§5). */

@@ -5,8 +5,9 @@ import {
 } from '../../src/desired/index.js';
 import { cidA } from './scenario.js';
 
-// Published FNV-1a 32-bit test vectors.
-const fnvCases: [string, number][] = [['', 0x811c9dc5], ['a', 0xe40c292c], ['foobar', 0xbf9cf968]];
+// Published FNV-1a 32-bit test vectors, and non-ASCII text hashed over its UTF-8 bytes
+// (values from an independent FNV-1a over the encoded bytes).
+const fnvCases: [string, number][] = [['', 0x811c9dc5], ['a', 0xe40c292c], ['foobar', 0xbf9cf968], ['é', 0x1e9de8c1], ['café', 0xa82b5049]];
 for (const [input, want] of fnvCases) {
   test(`FNV-1a-32 of "${input}" is 0x${want.toString(16)}`, (t) => {
     t.is(fnv1a32(input), want);
