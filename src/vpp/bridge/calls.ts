@@ -54,7 +54,9 @@ export class CallTracker {
   private maxInFlight = 0;
   /**
    * One timer for every deadline, armed at the earliest one known: a timer per call cost more
-   * than the rest of a pipelined call. It fires about once per timeout period under load.
+   * than the rest of a pipelined call. It stays armed when no call is left (it is unref'd, so it
+   * keeps no process alive): sync calls one after another then re-arm it about once per
+   * timeout period instead of arming and clearing it on every call.
    */
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepAt = Number.POSITIVE_INFINITY;
@@ -62,7 +64,8 @@ export class CallTracker {
   constructor(
     private readonly window: number,
     private readonly defaultTimeoutMs: number,
-    private readonly send: (frame: Buffer) => void,
+    /** Sends a request frame, and with it the control_ping that ends a dump's stream. */
+    private readonly send: (frame: Buffer, ping?: Buffer) => void,
     private readonly sawPid: (pid: number) => void,
   ) {
     if (!Number.isInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${window}`);
@@ -165,8 +168,7 @@ export class CallTracker {
   private launch(c: Call): void {
     this.inflight.set(c.ctx, c);
     if (this.inflight.size > this.maxInFlight) this.maxInFlight = this.inflight.size;
-    this.send(c.frame);
-    if (c.ping !== undefined) this.send(c.ping);
+    this.send(c.frame, c.ping);
   }
 
   private finish(c: Call, err: Error | undefined, value?: unknown): void {
@@ -177,8 +179,6 @@ export class CallTracker {
     if (err !== undefined) c.reject(err);
     else c.resolve(value as never);
     this.fillWindow();
-    // Nothing left to time out: an armed timer would only keep the process alive.
-    if (this.inflight.size === 0 && this.waitingCount === 0) this.disarm();
   }
 
   /** Moves waiting calls into the window, in call order. */
@@ -198,7 +198,7 @@ export class CallTracker {
   private arm(at: number): void {
     clearTimeout(this.sweepTimer);
     this.sweepAt = at;
-    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(1, Math.ceil(at - performance.now())));
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(1, Math.ceil(at - performance.now()))).unref();
   }
 
   private disarm(): void {

@@ -2,8 +2,9 @@
  * The agent's side of the bridge: a ZeroMQ DEALER that speaks VPP's binary API through
  * `ipnet-vpp-bridge`. It performs the socket-transport handshake, resolves messages by
  * `name_crc`, matches replies by `context`, ends dumps with `control_ping`, pipelines calls
- * within a bounded window, batches calls issued in one tick into one ZeroMQ message, and
- * reconnects (with backoff) after the bridge or VPP goes away, reporting VPP restarts.
+ * within a bounded window, sends a lone call at once but gathers the calls made in reaction to
+ * a reply (and those of `callBatch`) into one ZeroMQ message, and reconnects (with backoff)
+ * after the bridge or VPP goes away, reporting VPP restarts.
  */
 import { randomBytes } from 'node:crypto';
 import { ControlCode, isControl, parseControl, encodeControl } from './contract.js';
@@ -61,7 +62,7 @@ export class BridgeClient {
       sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0,
     });
     this.outbox = new Outbox(this.dealer, this.opts.maxBatch, (err) => this.lost(`failed to send to bridge: ${err.message}`));
-    this.calls = new CallTracker(this.opts.window, this.opts.timeoutMs, (frame) => this.outbox.push(frame),
+    this.calls = new CallTracker(this.opts.window, this.opts.timeoutMs, (frame, ping) => this.outbox.push(frame, ping),
       (pid) => this.sawPid(pid));
     this.dealer.connect(endpoint);
     void this.receiveLoop();
@@ -144,6 +145,7 @@ export class BridgeClient {
 
   /** Issues several calls in the same tick (one ZeroMQ message) and settles each separately. */
   callBatch(calls: readonly BatchCall[]): Promise<BatchResult[]> {
+    this.outbox.gather();
     const promises = calls.map((c) => (c.dump === true ? this.dump(c.name, c.body, c) : this.request(c.name, c.body, c)));
     return Promise.all(promises.map((p) => p.then(
       (value): BatchResult => ({ ok: true, value }),
@@ -232,14 +234,22 @@ export class BridgeClient {
     }
   }
 
-  /** `receive()` rather than the socket's async iterator: one promise per message, not three. */
+  /**
+   * `receive()` rather than the socket's async iterator: one promise per message, not three. The
+   * loop ends when `receive()` fails, as it does once the socket is closed; asking `closed` on
+   * every message would be one more call into C++ per message.
+   */
   private async receiveLoop(): Promise<void> {
     try {
-      while (!this.dealer.closed) {
+      for (;;) {
         const frames = await this.dealer.receive();
         if (isControl(frames)) this.control(frames);
         else if (isConnectionLost(frames)) this.lost('bridge connection lost');
-        else for (const f of frames) this.frame(f);
+        else {
+          // A reply often releases a group of calls (the next dependent step): one message for them all.
+          this.outbox.gather();
+          for (const f of frames) this.frame(f);
+        }
       }
     } catch (err) {
       if (this.state !== 'closed' && !this.dealer.closed) this.lastError = `receive failed: ${(err as Error).message}`;

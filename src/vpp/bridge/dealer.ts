@@ -27,5 +27,8 @@ export class BridgeDealer extends Dealer {
 
 /** True for the message libzmq hands over when the connection to the bridge was lost. */
 export function isConnectionLost(frames: readonly Buffer[]): boolean {
-  return frames.length === 1 && (frames[0] as Buffer).equals(HICCUP);
+  // lengths first: this runs for every message, and `equals` is a call into C++
+  if (frames.length !== 1) return false;
+  const f = frames[0] as Buffer;
+  return f.length === HICCUP.length && f.equals(HICCUP);
 }

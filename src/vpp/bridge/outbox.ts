@@ -1,7 +1,9 @@
 /**
  * The client's single writer towards the bridge. ZeroMQ allows one pending send per socket, so
- * every frame goes through here: frames queued in one tick leave together as one ZeroMQ
- * message, and frames queued while a send is pending leave in the next one.
+ * every frame goes through here. A frame pushed while the writer is idle leaves at once: a lone
+ * call (what the agent mostly makes) must not wait behind every other job queued in this tick.
+ * Frames pushed while a send is pending, or while the writer gathers, leave together as one
+ * ZeroMQ message once the jobs queued so far have run.
  */
 import type { Dealer } from 'zeromq';
 
@@ -9,8 +11,12 @@ import type { Dealer } from 'zeromq';
 export class Outbox {
   private out: Buffer[] = [];
   private head = 0;
+  /** A flush of `out` is queued as a microtask. */
   private scheduled = false;
+  /** A send has not completed yet (ZeroMQ allows one at a time). */
   private writing = false;
+  /** Frames gather instead of leaving one by one, until the current jobs have all run. */
+  private gathering = false;
   private stopped = false;
 
   constructor(
@@ -21,17 +27,33 @@ export class Outbox {
     private readonly failed: (err: Error) => void,
   ) {}
 
-  /** Queues one frame; it leaves with whatever else is queued before the next microtask. */
-  push(frame: Buffer): void {
+  /**
+   * Queues a frame (and the one that must travel with it, such as the control_ping ending a
+   * dump); they leave at once when the writer is idle, else with the frames queued beside them.
+   */
+  push(frame: Buffer, then?: Buffer): void {
+    if (this.stopped) return;
+    if (!this.writing && !this.gathering && !this.scheduled) {
+      this.sendNow(then === undefined ? frame : [frame, then]);
+      return;
+    }
     this.out.push(frame);
-    if (this.scheduled || this.writing || this.stopped) return;
+    if (then !== undefined) this.out.push(then);
+    if (this.scheduled || this.writing) return;
     this.scheduled = true;
-    // A microtask, not a timer: calls made in the same tick still share one message, and a
-    // lone call leaves at once (sync round trips are what the agent mostly does).
-    queueMicrotask(() => {
-      this.scheduled = false;
-      void this.write();
-    });
+    queueMicrotask(this.flush);
+  }
+
+  /**
+   * Until the jobs queued so far (and those they queue) have run, frames gather into one
+   * message instead of the first leaving alone: for calls known to come in a group, such as
+   * the reactions to a reply or a batch, where one message costs less than several.
+   */
+  gather(): void {
+    if (this.gathering) return;
+    this.gathering = true;
+    // A tick queued from a job runs once the job queue is empty: the end of this group of jobs.
+    process.nextTick(this.endGathering);
   }
 
   /** Drops every frame not yet handed to ZeroMQ (the session they belong to is gone). */
@@ -46,6 +68,38 @@ export class Outbox {
     this.clear();
     while (this.writing) await new Promise((r) => setImmediate(r));
   }
+
+  private readonly endGathering = (): void => {
+    this.gathering = false;
+  };
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    if (!this.writing) void this.write();
+  };
+
+  /** Straight to ZeroMQ; whatever is pushed until that send completes waits for it. */
+  private sendNow(msg: Buffer | Buffer[]): void {
+    this.writing = true;
+    let sent: Promise<void>;
+    try {
+      sent = this.dealer.send(msg);
+    } catch (err) {
+      sent = Promise.reject(err as Error);
+    }
+    sent.then(this.sentNow, this.sendFailed);
+  }
+
+  private readonly sentNow = (): void => {
+    this.writing = false;
+    if (this.head < this.out.length && !this.stopped) void this.write();
+  };
+
+  private readonly sendFailed = (err: Error): void => {
+    this.writing = false;
+    this.clear();
+    if (!this.stopped) this.failed(err);
+  };
 
   private async write(): Promise<void> {
     this.writing = true;
