@@ -101,10 +101,14 @@ export class BridgeServer {
     await this.loop;
   }
 
-  /** `receive()` rather than the socket's async iterator: one promise per message, not three. */
+  /**
+   * `receive()` rather than the socket's async iterator: one promise per message, not three. The
+   * loop ends when `receive()` fails, as it does once the ROUTER is closed (no call into C++ per
+   * message to ask).
+   */
   private async receiveLoop(): Promise<void> {
     try {
-      while (!this.router.closed) this.handle(await this.router.receive());
+      for (;;) this.handle(await this.router.receive());
     } catch (err) {
       if (!this.closed && !this.router.closed) throw new Error(`failed to receive on bridge ROUTER: ${(err as Error).message}`, { cause: err });
     }
@@ -182,7 +186,7 @@ export class BridgeServer {
     if (s.ended || frames.length === 0) return;
     for (const f of frames) s.out.push(f);
     this.dirty.add(s);
-    this.schedulePump();
+    this.startPump();
   }
 
   private backendClosed(key: string, s: Session, reason: CloseReason): void {
@@ -225,6 +229,15 @@ export class BridgeServer {
     }
     this.stats.framesOut += out.length;
     s.out = [];
+  }
+
+  /**
+   * Starts the writer at once when it is idle: a reply then leaves without waiting behind the
+   * jobs queued in this tick. What VPP hands over while that send completes gathers behind it.
+   */
+  private startPump(): void {
+    if (this.pumpScheduled || this.pumping) return;
+    void this.pump();
   }
 
   private schedulePump(): void {
