@@ -4,7 +4,7 @@
  * longest-prefix match for the tracer (vpp-api.md §2.6).
  */
 import {
-  broadcastOf, comparePrefixes, isIp6, networkOf, peerOf31, prefixContains, prefixKey, type Prefix,
+  addressToBigint, broadcastOf, isIp6, networkOf, peerOf31, prefixContains, prefixKey, type Prefix,
 } from './addr.js';
 import { lowestFree, type SimPath, type SimTable } from './model.js';
 import { NONE, RV } from './retval.js';
@@ -15,7 +15,7 @@ export const PATH_TYPE = { NORMAL: 0, LOCAL: 1, DROP: 2 } as const;
 
 /** Where a FIB entry comes from, highest priority first (as VPP's FIB sources rank). */
 export type FibSource = 'special' | 'interface' | 'api' | 'adj' | 'default-route';
-const PRIORITY: readonly FibSource[] = ['special', 'interface', 'api', 'adj', 'default-route'];
+const RANK: Readonly<Record<FibSource, number>> = { special: 0, interface: 1, api: 2, adj: 3, 'default-route': 4 };
 
 /** One FIB entry as dumps and lookups see it. */
 export interface FibEntry {
@@ -154,13 +154,17 @@ function vppOwned(s: SimState, table: SimTable): FibEntry[] {
 /** Every entry of a table, one per prefix (best source wins), in dump order. */
 export function fibEntries(s: SimState, table: SimTable): FibEntry[] {
   const best = new Map<string, FibEntry>();
-  const all = [...vppOwned(s, table), ...[...table.routes.values()].map((r): FibEntry => ({ prefix: r.prefix, source: 'api', paths: r.paths, statsIndex: r.statsIndex }))];
-  for (const e of all) {
-    const key = prefixKey(e.prefix);
+  const consider = (key: string, e: FibEntry): void => {
     const cur = best.get(key);
-    if (cur === undefined || PRIORITY.indexOf(e.source) < PRIORITY.indexOf(cur.source)) best.set(key, e);
-  }
-  return [...best.values()].sort((a, b) => comparePrefixes(a.prefix, b.prefix));
+    if (cur === undefined || RANK[e.source] < RANK[cur.source]) best.set(key, e);
+  };
+  for (const e of vppOwned(s, table)) consider(prefixKey(e.prefix), e);
+  // the route map is keyed by prefixKey already
+  for (const [key, r] of table.routes) consider(key, { prefix: r.prefix, source: 'api', paths: r.paths, statsIndex: r.statsIndex });
+  // by address then length; each address turned into its number once, not twice per comparison
+  const keyed = [...best.values()].map((e) => ({ e, at: addressToBigint(e.prefix.address) }));
+  keyed.sort((a, b) => (a.at === b.at ? a.e.prefix.len - b.e.prefix.len : a.at < b.at ? -1 : 1));
+  return keyed.map((k) => k.e);
 }
 
 /** Longest-prefix match of `dst` in a table (best source wins between equal prefixes). */
@@ -169,7 +173,7 @@ export function lookup(s: SimState, table: SimTable, dst: string): FibEntry | un
   const consider = (e: FibEntry): void => {
     if (!prefixContains(e.prefix, dst)) return;
     if (hit === undefined || e.prefix.len > hit.prefix.len
-      || (e.prefix.len === hit.prefix.len && PRIORITY.indexOf(e.source) < PRIORITY.indexOf(hit.source))) hit = e;
+      || (e.prefix.len === hit.prefix.len && RANK[e.source] < RANK[hit.source])) hit = e;
   };
   for (const e of vppOwned(s, table)) consider(e);
   for (const r of table.routes.values()) consider({ prefix: r.prefix, source: 'api', paths: r.paths });
