@@ -235,7 +235,7 @@ export class VppSimulator implements VppBackend, ConnectionHost {
       }
       return;
     }
-    const mute = this.silenced.find((f) => f.name === r.name && f.remaining > 0);
+    const mute = this.silenced.length === 0 ? undefined : this.silenced.find((f) => f.name === r.name && f.remaining > 0);
     if (mute !== undefined) {
       mute.remaining--;
       this.stats.silenced++;
@@ -263,9 +263,9 @@ export class VppSimulator implements VppBackend, ConnectionHost {
   private faultFor(name: string): number | undefined {
     if (isDump(name) || name === 'control_ping') return undefined;
     const n = ++this.callCount;
-    const nth = this.nthFaults.get(n);
+    const nth = this.nthFaults.size === 0 ? undefined : this.nthFaults.get(n);
     if (nth !== undefined) return nth;
-    const rule = this.nameFaults.find((f) => f.name === name && f.remaining > 0);
+    const rule = this.nameFaults.length === 0 ? undefined : this.nameFaults.find((f) => f.name === name && f.remaining > 0);
     if (rule === undefined) return undefined;
     rule.remaining--;
     return rule.retval;

@@ -2,7 +2,7 @@
  * One simulated VPP's whole state: what `restart()` throws away. Boot state is 24.02's:
  * `local0` at index 0 (admin-down), IPv4/IPv6 table 0, hidden bridge domain 0.
  */
-import { ZERO_MAC } from './addr.js';
+import { ZERO_MAC, macFromBytes } from './addr.js';
 import { fibFlushPort } from './l2fib.js';
 import {
   IndexPool, LowestFreeIds, makeRng,
@@ -266,8 +266,7 @@ export class SimState {
   /** A random MAC as VPP's drivers make them (`02:fe:` + 4 random bytes). */
   randomMac(): string {
     const r = this.rng();
-    const b = [2, 0xfe, r >>> 24, (r >>> 16) & 255, (r >>> 8) & 255, r & 255];
-    return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
+    return macFromBytes(Uint8Array.of(2, 0xfe, r >>> 24, (r >>> 16) & 255, (r >>> 8) & 255, r & 255));
   }
 }
 

@@ -26,13 +26,14 @@ export class TableRefs {
 
   /** An interface bound to (1) or unbound from (-1) a table. */
   bind(ip6: boolean, id: number, delta: 1 | -1): void {
-    this.add(tableKey(ip6, id), delta);
+    // table 0 is never destroyed: every interface starts there, so counting it would be pure cost
+    if (id !== 0) this.add(tableKey(ip6, id), delta);
   }
 
   /** Look-ups into other tables held (1) or released (-1) by a route of `from`. */
   paths(from: SimTable, paths: readonly SimPath[], delta: 1 | -1): void {
     for (const p of paths) {
-      if (p.swIfIndex === NONE && p.type !== DROP && p.tableId !== from.id) this.add(tableKey(from.ip6, p.tableId), delta);
+      if (p.swIfIndex === NONE && p.type !== DROP && p.tableId !== from.id && p.tableId !== 0) this.add(tableKey(from.ip6, p.tableId), delta);
     }
   }
 
