@@ -147,3 +147,30 @@ test('an unlocked table lives while interfaces are bound to it or routes look up
   t.is(route(sim, false, 0, '10.99.0.0/16', []).retval, 0, 'any collect');
   t.false(snap(sim).tables.some((x) => x.id === 9), 'destroying 8 released 9');
 });
+
+test('a table of thousands of routes beside VPP\'s own entries dumps each prefix once, the best source winning, by address then length', (t) => {
+  const sim = newSim();
+  const gw = loop(sim);
+  up(sim, gw);
+  t.is(req(sim, 'sw_interface_add_del_address', { sw_if_index: gw, is_add: true, prefix: { address: addr('10.9.0.1'), len: 16 } }).retval, 0);
+  for (let i = 0; i < 250; i++) t.is(neigh(sim, gw, `10.9.0.${i + 2}`, 1), 0);
+  for (let i = 0; i < 2000; i++) {
+    const a = `10.${(i * 7) % 256}.${(i * 13) % 256}.0`;
+    t.is(route(sim, true, 0, `${a}/${16 + (i % 9)}`, [path({ sw: gw, nh: '10.9.0.2' })]).retval, 0);
+  }
+  // on VPP's own prefixes: the connected /16 keeps its interface entry, a neighbour's /32 gives way to the route
+  t.is(route(sim, true, 0, '10.9.0.0/16', [path({ sw: gw, nh: '10.9.0.3' })]).retval, 0);
+  t.is(route(sim, true, 0, '10.9.0.2/32', [path({ sw: gw, nh: '10.9.0.4' })]).retval, 0);
+  const fib = ((sim.dump().tables as { id: number; ip6: boolean; fib: { prefix: string; source: string }[] }[]).find((x) => x.id === 0 && !x.ip6)?.fib) ?? [];
+  const num = (p: string): number => {
+    const [a = '', len = '0'] = p.split('/');
+    return a.split('.').reduce((n, x) => n * 256 + Number(x), 0) * 64 + Number(len);
+  };
+  const prefixes = fib.map((e) => e.prefix);
+  t.is(new Set(prefixes).size, prefixes.length);
+  t.deepEqual(prefixes, [...prefixes].sort((x, y) => num(x) - num(y)));
+  t.is(fib.find((e) => e.prefix === '10.9.0.0/16')?.source, 'interface');
+  t.is(fib.find((e) => e.prefix === '10.9.0.2/32')?.source, 'api');
+  t.is(fib.find((e) => e.prefix === '10.9.0.3/32')?.source, 'adj');
+  t.is(fib.filter((e) => e.source === 'api').length, new Set(Array.from({ length: 2000 }, (_, i) => `10.${(i * 7) % 256}.${(i * 13) % 256}.0/${16 + (i % 9)}`)).size + 1);
+});

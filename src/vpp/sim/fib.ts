@@ -4,7 +4,7 @@
  * longest-prefix match for the tracer (vpp-api.md §2.6).
  */
 import {
-  addressToBigint, broadcastOf, isIp6, networkOf, peerOf31, prefixContains, prefixKey, type Prefix,
+  addressToBigint, addressToBytes, broadcastOf, isIp6, networkOf, peerOf31, prefixContains, prefixKey, type Prefix,
 } from './addr.js';
 import { lowestFree, type SimPath, type SimTable } from './model.js';
 import { NONE, RV } from './retval.js';
@@ -151,20 +151,41 @@ function vppOwned(s: SimState, table: SimTable): FibEntry[] {
   return out;
 }
 
+/** Entries ordered by address then length, as dumps list them; each address becomes a number once. */
+function inDumpOrder(list: FibEntry[], ip6: boolean): FibEntry[] {
+  if (ip6) {
+    const keyed = list.map((e) => ({ e, at: addressToBigint(e.prefix.address) }));
+    keyed.sort((x, y) => (x.at === y.at ? x.e.prefix.len - y.e.prefix.len : x.at < y.at ? -1 : 1));
+    return keyed.map((k) => k.e);
+  }
+  // an IPv4 address and a length fit one exact double: one subtraction per comparison
+  const keyed = list.map((e) => {
+    const b = addressToBytes(e.prefix.address);
+    return { e, at: ((b[0] ?? 0) * 2 ** 24 + ((b[1] ?? 0) << 16) + ((b[2] ?? 0) << 8) + (b[3] ?? 0)) * 64 + e.prefix.len };
+  });
+  keyed.sort((x, y) => x.at - y.at);
+  return keyed.map((k) => k.e);
+}
+
 /** Every entry of a table, one per prefix (best source wins), in dump order. */
 export function fibEntries(s: SimState, table: SimTable): FibEntry[] {
-  const best = new Map<string, FibEntry>();
-  const consider = (key: string, e: FibEntry): void => {
-    const cur = best.get(key);
-    if (cur === undefined || RANK[e.source] < RANK[cur.source]) best.set(key, e);
-  };
-  for (const e of vppOwned(s, table)) consider(prefixKey(e.prefix), e);
-  // the route map is keyed by prefixKey already
-  for (const [key, r] of table.routes) consider(key, { prefix: r.prefix, source: 'api', paths: r.paths, statsIndex: r.statsIndex });
-  // by address then length; each address turned into its number once, not twice per comparison
-  const keyed = [...best.values()].map((e) => ({ e, at: addressToBigint(e.prefix.address) }));
-  keyed.sort((a, b) => (a.at === b.at ? a.e.prefix.len - b.e.prefix.len : a.at < b.at ? -1 : 1));
-  return keyed.map((k) => k.e);
+  const owned = new Map<string, FibEntry>();
+  for (const e of vppOwned(s, table)) {
+    const key = prefixKey(e.prefix);
+    const cur = owned.get(key);
+    if (cur === undefined || RANK[e.source] < RANK[cur.source]) owned.set(key, e);
+  }
+  // API routes (keyed by prefixKey already) are merged into VPP's own entries rather than all
+  // put through one map: a table holds far more routes than VPP-owned entries
+  const all: FibEntry[] = [];
+  for (const [key, r] of table.routes) {
+    const own = owned.get(key);
+    if (own !== undefined && RANK[own.source] < RANK.api) continue;
+    if (own !== undefined) owned.delete(key);
+    all.push({ prefix: r.prefix, source: 'api', paths: r.paths, statsIndex: r.statsIndex });
+  }
+  for (const e of owned.values()) all.push(e);
+  return inDumpOrder(all, table.ip6);
 }
 
 /** Longest-prefix match of `dst` in a table (best source wins between equal prefixes). */
