@@ -174,3 +174,67 @@ test('a table of thousands of routes beside VPP\'s own entries dumps each prefix
   t.is(fib.find((e) => e.prefix === '10.9.0.3/32')?.source, 'adj');
   t.is(fib.filter((e) => e.source === 'api').length, new Set(Array.from({ length: 2000 }, (_, i) => `10.${(i * 7) % 256}.${(i * 13) % 256}.0/${16 + (i % 9)}`)).size + 1);
 });
+
+test('address adds are refused exactly when they overlap another address of the VRF, through thousands of adds, deletes and interface deletes', (t) => {
+  const sim = newSim();
+  t.is(table(sim, 2), 0);
+  const held = new Map<number, { vrf: number; cidrs: string[] }>();
+  const newIf = (vrf: number): number => {
+    const sw = loop(sim);
+    if (vrf !== 0) t.is(req(sim, 'sw_interface_set_table', { sw_if_index: sw, is_ipv6: false, vrf_id: vrf }).retval, 0);
+    held.set(sw, { vrf, cidrs: [] });
+    return sw;
+  };
+  for (let i = 0; i < 40; i++) newIf(i % 2 === 0 ? 0 : 2);
+  const bits = (cidr: string): { net: number; len: number; ip: number } => {
+    const [a = '', l = '0'] = cidr.split('/');
+    const ip = a.split('.').reduce((n, x) => n * 256 + Number(x), 0);
+    const len = Number(l);
+    return { ip, len, net: len === 0 ? 0 : Math.floor(ip / 2 ** (32 - len)) };
+  };
+  const overlaps = (x: string, y: string): boolean => {
+    const a = bits(x);
+    const b = bits(y);
+    const m = Math.min(a.len, b.len);
+    return Math.floor(a.ip / 2 ** (32 - m)) === Math.floor(b.ip / 2 ** (32 - m));
+  };
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  let refused = 0;
+  for (let step = 0; step < 3000; step++) {
+    const sws = [...held.keys()];
+    const sw = sws[rnd(sws.length)] as number;
+    const mine = held.get(sw) as { vrf: number; cidrs: string[] };
+    const op = rnd(20);
+    if (op === 0) {
+      t.is(req(sim, 'delete_loopback', { sw_if_index: sw }).retval, 0);
+      held.delete(sw);
+      newIf(rnd(2) === 0 ? 0 : 2);
+    } else if (op < 5 && mine.cidrs.length > 0) {
+      const cidr = mine.cidrs.splice(rnd(mine.cidrs.length), 1)[0] as string;
+      const [a = '', l = '0'] = cidr.split('/');
+      t.is(req(sim, 'sw_interface_add_del_address', { sw_if_index: sw, is_add: false, prefix: { address: addr(a), len: Number(l) } }).retval, 0);
+    } else {
+      const len = [8, 16, 20, 24, 24, 28, 30, 32, 32, 32][rnd(10)] as number;
+      const cidr = `10.${rnd(4)}.${rnd(16)}.${rnd(256)}/${len}`;
+      const clash = [...held].some(([other, h]) => h.vrf === mine.vrf && h.cidrs.some((c) => overlaps(c, cidr)
+        && !(other === sw && bits(c).len === len && c.split('/')[0] !== cidr.split('/')[0])));
+      const [a = ''] = cidr.split('/');
+      const rv = req(sim, 'sw_interface_add_del_address', { sw_if_index: sw, is_add: true, prefix: { address: addr(a), len } }).retval;
+      t.is(rv, clash ? RV.ADDRESS_IN_USE : 0, `step ${step}: ${cidr} on ${sw}`);
+      if (clash) refused++;
+      else mine.cidrs.push(cidr);
+    }
+  }
+  t.true(refused > 100 && refused < 2900, `both outcomes exercised (${refused} refused)`);
+  for (const [sw, h] of held) {
+    const got = dump(sim, 'ip_address_dump', { sw_if_index: sw, is_ipv6: false }).map((d) => {
+      const p = d.prefix as { address: { un: { ip4: Uint8Array } }; len: number };
+      return `${[...p.address.un.ip4].join('.')}/${p.len}`;
+    });
+    t.deepEqual(got, h.cidrs);
+  }
+});

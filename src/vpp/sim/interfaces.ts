@@ -2,7 +2,7 @@
  * Interface handlers of the simulator (interface.api): admin state, addresses, VRF binding,
  * MTU, rx mode, MAC, tag, unnumbered — each returning the retval VPP 24.02 returns.
  */
-import { ZERO_MAC, isIp6, prefixContains, type Prefix } from './addr.js';
+import { ZERO_MAC, isIp6, type Prefix } from './addr.js';
 import type { SimInterface } from './model.js';
 import { RV } from './retval.js';
 import type { SimState } from './state.js';
@@ -42,6 +42,7 @@ export function addDelAddress(s: SimState, swIfIndex: number, isAdd: boolean, de
   if (iface === undefined) return RV.INVALID_SW_IF_INDEX;
   if (swIfIndex === 0) return RV.UNSUPPORTED;
   if (delAll) {
+    for (const a of iface.addresses) s.addressIndex.remove(iface, a);
     iface.addresses = [];
     return RV.OK;
   }
@@ -50,22 +51,18 @@ export function addDelAddress(s: SimState, swIfIndex: number, isAdd: boolean, de
   if (!isAdd) {
     const at = iface.addresses.findIndex((a) => a.address === prefix.address && a.len === prefix.len);
     if (at < 0) return RV.ADDRESS_NOT_FOUND_FOR_INTERFACE;
+    s.addressIndex.remove(iface, prefix);
     iface.addresses.splice(at, 1);
     return RV.OK;
   }
-  const table = ip6 ? iface.table6 : iface.table4;
-  for (const other of s.interfaces.values()) {
-    if ((ip6 ? other.table6 : other.table4) !== table) continue;
-    for (const a of other.addresses) {
-      if (isIp6(a.address) !== ip6) continue;
-      const overlaps = prefixContains(a, prefix.address) || prefixContains(prefix, a.address);
-      if (!overlaps) continue;
-      // one interface may carry several addresses of the same subnet
-      if (other === iface && a.len === prefix.len && a.address !== prefix.address) continue;
-      return RV.ADDRESS_IN_USE;
-    }
+  for (const { iface: other, prefix: a } of s.addressIndex.overlapping(ip6 ? iface.table6 : iface.table4, prefix)) {
+    // one interface may carry several addresses of the same subnet
+    if (other === iface && a.len === prefix.len && a.address !== prefix.address) continue;
+    return RV.ADDRESS_IN_USE;
   }
-  iface.addresses.push({ ...prefix });
+  const held = { ...prefix };
+  iface.addresses.push(held);
+  s.addressIndex.add(iface, held);
   return RV.OK;
 }
 

@@ -3,6 +3,7 @@
  * `local0` at index 0 (admin-down), IPv4/IPv6 table 0, hidden bridge domain 0.
  */
 import { ZERO_MAC, macFromBytes } from './addr.js';
+import { AddressIndex } from './address-index.js';
 import { fibFlushPort } from './l2fib.js';
 import {
   IndexPool, LowestFreeIds, makeRng,
@@ -89,6 +90,8 @@ export class SimState {
   /** Borrowers (sw_if_index) of each unnumbered owner's address. */
   private readonly borrowers = new Map<number, Set<number>>();
   private readonly tableRefs = new TableRefs();
+  /** The addresses of live interfaces, for the overlap check of an address add. */
+  readonly addressIndex = new AddressIndex();
   private uidCounter = 0;
   private statsCounter = 0;
 
@@ -140,6 +143,7 @@ export class SimState {
       if (bd !== undefined) fibFlushPort(bd, swIfIndex);
     }
     this.interfaces.delete(swIfIndex);
+    for (const a of iface.addresses) this.addressIndex.remove(iface, a);
     this.tableRefs.bind(false, iface.table4, -1);
     this.tableRefs.bind(true, iface.table6, -1);
     if (iface.tap !== undefined) this.tapIds.release(iface.tap.id);
