@@ -185,6 +185,9 @@ test('TAP ids: lowest free when automatic, -71 when the asked id is taken; the d
   const d = dump(sim, 'sw_interface_tap_v2_dump', { sw_if_index: NONE });
   t.deepEqual(d.map((x) => [x.id, x.dev_name, x.host_if_name, x.host_namespace]), [[3, 'tap3', 'vpp1', 'pod1'], [0, 'tap0', 'tap0', '']]);
   t.is(dump(sim, 'sw_interface_dump', { sw_if_index: 1 })[0]?.tag, 'tap-vpp2');
+  t.deepEqual(dump(sim, 'sw_interface_tap_v2_dump', { sw_if_index: b.sw_if_index }).map((x) => [x.sw_if_index, x.id]), [[b.sw_if_index, 0]]);
+  t.deepEqual(dump(sim, 'sw_interface_tap_v2_dump', { sw_if_index: 0 }), [], 'local0 is no TAP');
+  t.deepEqual(dump(sim, 'sw_interface_tap_v2_dump', { sw_if_index: 99 }), []);
   t.is(req(sim, 'tap_delete_v2', { sw_if_index: loop(sim) }).retval, RV.INVALID_SW_IF_INDEX);
   t.is(req(sim, 'tap_delete_v2', { sw_if_index: b.sw_if_index }).retval, 0);
 });

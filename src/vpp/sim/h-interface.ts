@@ -20,11 +20,15 @@ function ifaceDetails(i: SimInterface): Msg {
 
 const swInterfaceDump: Handler = ({ s }, m) => {
   const idx = num(m, 'sw_if_index');
-  let list = [...s.interfaces.values()].sort((a, b) => a.swIfIndex - b.swIfIndex);
+  let list: SimInterface[];
   if (flag(m, 'name_filter_valid')) {
     const f = text(m, 'name_filter').toLowerCase();
-    list = list.filter((i) => i.name.toLowerCase().includes(f));
-  } else if (idx !== 0 && idx !== NONE) list = list.filter((i) => i.swIfIndex === idx);
+    list = [...s.interfaces.values()].filter((i) => i.name.toLowerCase().includes(f)).sort((a, b) => a.swIfIndex - b.swIfIndex);
+  } else if (idx !== 0 && idx !== NONE) {
+    // one interface asked for: a look-up, not a sort of every interface
+    const one = s.iface(idx);
+    list = one === undefined ? [] : [one];
+  } else list = [...s.interfaces.values()].sort((a, b) => a.swIfIndex - b.swIfIndex);
   return { details: list.map((i) => ({ name: 'sw_interface_details', body: ifaceDetails(i) })) };
 };
 
@@ -92,7 +96,8 @@ export const interfaceHandlers: Record<string, Handler> = {
   tap_delete_v2: ({ s }, m) => rv(deleteTap(s, num(m, 'sw_if_index'))),
   sw_interface_tap_v2_dump: ({ s }, m) => {
     const idx = num(m, 'sw_if_index');
-    const list = [...s.interfaces.values()].filter((i) => idx === NONE || i.swIfIndex === idx);
+    const one = idx === NONE ? undefined : s.iface(idx);
+    const list = idx === NONE ? [...s.interfaces.values()] : one === undefined ? [] : [one];
     return {
       details: list.flatMap((i) => {
         const t = i.tap;
