@@ -85,19 +85,29 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
       if (journal.anyFailed) break;
     }
     const waiting: Promise<void>[] = [];
-    const later: { undo: UndoList; send: SendLater }[] = [];
+    // Calls that follow a reply (a new interface's settings) go out as the reply arrives,
+    // behind creates VPP is still working through; only those of the step's last reply wait
+    // to leave in the same tick, and so the same message, as the next step's calls: sent at
+    // once they would go alone (a pod's add: 3 ZeroMQ messages instead of 2).
+    let unanswered = 0;
+    let deferred: { undo: UndoList; send: SendLater } | undefined;
     for (const op of step) {
       const undo = new UndoList(journal);
       started.set(op, undo);
       try {
         const p = realise(ctx, op, undo);
         if (p !== undefined) {
-          const at = later.length;
-          later.push({ undo, send: NOTHING });
-          const keep = (send: SendLater | undefined | void): void => {
-            if (send) later[at] = { undo, send };
+          unanswered++;
+          const answered = (send: SendLater | undefined | void): void => {
+            unanswered--;
+            if (!send) return;
+            if (unanswered > 0) sendFollowUps(undo, send);
+            else deferred = { undo, send };
           };
-          waiting.push(p.then(keep, (err: unknown) => undo.fail(asError(err))));
+          waiting.push(p.then(answered, (err: unknown) => {
+            unanswered--;
+            undo.fail(asError(err));
+          }));
         }
       } catch (err) {
         undo.fail(asError(err));
@@ -106,15 +116,7 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
     // no await when nothing waits for a reply: the next step's calls join this step's message
     if (waiting.length > 0) await Promise.all(waiting);
     if (journal.anyFailed) break;
-    // what followed a reply goes out now, in op order, in the same tick as the next step's
-    // calls: a reply's follow-ups sent on arrival would leave alone in a message of their own
-    for (const { undo, send } of later) {
-      try {
-        send();
-      } catch (err) {
-        undo.fail(asError(err));
-      }
-    }
+    if (deferred !== undefined) sendFollowUps(deferred.undo, deferred.send);
   }
   await journal.settled();
   const first = journal.firstFailure();
@@ -146,7 +148,13 @@ function bySteps(ops: readonly Op[]): Op[][] {
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g);
 }
 
-const NOTHING: SendLater = () => undefined;
+function sendFollowUps(undo: UndoList, send: SendLater): void {
+  try {
+    send();
+  } catch (err) {
+    undo.fail(asError(err));
+  }
+}
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
