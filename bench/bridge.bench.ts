@@ -80,6 +80,35 @@ async function syncRoundTrips(d: Dealer, c: BridgeClient): Promise<void> {
   figure(SUITE, 'sync p50 ratio bridge / raw echo', `${ratio(bridge, raw)} (target <= 1.5x)`);
 }
 
+const IDLE_N = 300;
+const IDLE_MS = 5;
+
+/**
+ * Sync round trips after the processes sat idle for IDLE_MS, as the agent's calls mostly are (a
+ * pod add every few ms). Waking sleeping threads costs each hop far more than when they are
+ * busy: this, not the bridge's own work, is most of the transit time seen inside an AddPod.
+ */
+async function idleRoundTrips(d: Dealer, c: BridgeClient): Promise<void> {
+  const frame = Buffer.alloc(10);
+  const raw: number[] = [];
+  const bridge: number[] = [];
+  const pause = (): Promise<void> => new Promise((r) => setTimeout(r, IDLE_MS));
+  for (let i = 0; i < IDLE_N; i++) {
+    await pause();
+    let t0 = performance.now();
+    await d.send(frame);
+    await d.receive();
+    raw.push(performance.now() - t0);
+    await pause();
+    t0 = performance.now();
+    await c.ping();
+    bridge.push(performance.now() - t0);
+  }
+  report(SUITE, `raw zmq echo: sync, after ${IDLE_MS} ms idle`, raw);
+  report(SUITE, `bridge control_ping: sync, after ${IDLE_MS} ms idle`, bridge);
+  figure(SUITE, `sync p50 ratio bridge / raw echo, after ${IDLE_MS} ms idle`, ratio(bridge, raw));
+}
+
 /** Raw echo pipelined: `batch` frames per message, sends and receives overlapping. */
 async function rawPipelined(d: Dealer): Promise<void> {
   for (const batch of [1, 64]) {
@@ -146,6 +175,7 @@ export default async function (): Promise<void> {
     const c = await BridgeClient.connect(bridgeEp, { timeoutMs: 60_000, window: 1024 });
     await c.ping();
     await syncRoundTrips(d, c);
+    await idleRoundTrips(d, c);
     await rawPipelined(d);
     d.close();
     const pid = bridge.pid as number;
