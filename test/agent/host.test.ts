@@ -20,11 +20,15 @@ import { until } from '../helpers/until.js';
 
 type Json = Record<string, unknown>;
 
-/** A throwaway netns as host, a simulated VPP creating its TAP host ends there, behind a real bridge. */
-async function hostAndVpp(t: ExecutionContext, label: string, raw: Json) {
+/**
+ * A throwaway netns as host, a simulated VPP creating its TAP host ends there (unless
+ * `linuxHost` is false: then its TAPs have no host end, as while a real VPP lags), behind a
+ * real bridge.
+ */
+async function hostAndVpp(t: ExecutionContext, label: string, raw: Json, { linuxHost = true } = {}) {
   const ns = await tempNetns(t, label);
   const hostErrors: string[] = [];
-  const sim = new VppSimulator({ host: linuxTapHost((err) => hostErrors.push(err.message), { hostNetns: ns.name }) });
+  const sim = new VppSimulator(linuxHost ? { host: linuxTapHost((err) => hostErrors.push(err.message), { hostNetns: ns.name }) } : {});
   t.teardown(() => sim.close());
   const dir = await tempDir(t, 'ipnet-host-');
   const bridge = await startBridge(t, sim, dir);
@@ -154,18 +158,7 @@ test.serial('host IPs read from the host namespace become VPP routes to the host
 });
 
 test.serial('TAP mode with a VPP that never creates its link: the host side stays pending and is retried after the startup resync', async (t) => {
-  const ns = await tempNetns(t, 'agnolink');
-  // no Linux host behind the simulator: its TAP has no host end, as while a real VPP lags
-  const sim = new VppSimulator();
-  t.teardown(() => sim.close());
-  const dir = await tempDir(t, 'ipnet-host-');
-  const bridge = await startBridge(t, sim, dir);
-  const { config, problems } = compileConfig({
-    nodeName: 'host-node', ipamConfig: { nodeInterconnectCIDR: '192.168.16.0/24' },
-    store: { type: 'embedded', path: join(dir, 'store.json') }, vppBridge: { endpoint: bridge.endpoint },
-    http: { port: 0 }, cni: { socket: join(dir, 'cni.sock') }, hostNetns: ns.path,
-  }, { hostname: 'host-node' });
-  if (!config) throw new Error(problems.map(formatProblem).join('\n'));
+  const { ns, config } = await hostAndVpp(t, 'agnolink', {}, { linuxHost: false });
   const { host } = await startHostAgent(t, config);
   const side = host.side;
   if (!side) return t.fail('the host step did not start');
