@@ -33,13 +33,11 @@ export class Outbox {
    */
   push(frame: Buffer, then?: Buffer): void {
     if (this.stopped) return;
-    if (!this.writing && !this.gathering && !this.scheduled) {
-      this.sendNow(then === undefined ? frame : [frame, then]);
-      return;
-    }
     this.out.push(frame);
     if (then !== undefined) this.out.push(then);
     if (this.scheduled || this.writing) return;
+    // idle and not gathering: the writer hands the frames to ZeroMQ before this call returns
+    if (!this.gathering) return void this.write();
     this.scheduled = true;
     queueMicrotask(this.flush);
   }
@@ -76,29 +74,6 @@ export class Outbox {
   private readonly flush = (): void => {
     this.scheduled = false;
     if (!this.writing) void this.write();
-  };
-
-  /** Straight to ZeroMQ; whatever is pushed until that send completes waits for it. */
-  private sendNow(msg: Buffer | Buffer[]): void {
-    this.writing = true;
-    let sent: Promise<void>;
-    try {
-      sent = this.dealer.send(msg);
-    } catch (err) {
-      sent = Promise.reject(err as Error);
-    }
-    sent.then(this.sentNow, this.sendFailed);
-  }
-
-  private readonly sentNow = (): void => {
-    this.writing = false;
-    if (this.head < this.out.length && !this.stopped) void this.write();
-  };
-
-  private readonly sendFailed = (err: Error): void => {
-    this.writing = false;
-    this.clear();
-    if (!this.stopped) this.failed(err);
   };
 
   private async write(): Promise<void> {
