@@ -36,8 +36,7 @@ function compileReader(struct: string, names: readonly string[]): Reader {
   checkNames(struct, names);
   const init = names.map((n) => `${n}: undefined`).join(', ');
   const steps = names.map((n, i) => `i = ${i}; o.${n} = c[${i}].read(buf, cur, o);`).join('\n');
-  const body = `const o = { ${init} };\nlet i = 0;\ntry {\n${steps}\n} catch (err) {\nif (err instanceof fail) err.path.unshift(names[i]);\nthrow err;\n}\nreturn o;`;
-  return new Function('buf', 'cur', 'c', 'names', 'fail', body) as Reader;
+  return new Function('buf', 'cur', 'c', 'names', 'fail', `const o = { ${init} };\n${withFieldPath(steps, 'o')}`) as Reader;
 }
 
 /**
@@ -49,7 +48,7 @@ function fieldExpr(name: string, countOf: ReadonlyMap<string, string>, v: string
   return arr === undefined ? `${v}.${name}` : `(${v}.${arr} === undefined ? 0 : ${v}.${arr}.length)`;
 }
 
-/** Wraps straight-line steps so an EncodeFail names the field it failed in. */
+/** Wraps straight-line steps so a DecodeFail or EncodeFail (`fail`) names the field it failed in. */
 function withFieldPath(steps: string, result: string): string {
   return `let i = 0;\ntry {\n${steps}\n} catch (err) {\nif (err instanceof fail) err.path.unshift(names[i]);\nthrow err;\n}\nreturn ${result};`;
 }
