@@ -3,26 +3,14 @@
  * `fib`, so a port leaving its bridge or going away touches only its own entries instead of
  * scanning the FIB (one entry per peer on the overlay).
  */
-import type { L2FibEntry, SimBridgeDomain } from './model.js';
-
-function unindex(bd: SimBridgeDomain, e: L2FibEntry): void {
-  const macs = bd.fibByPort.get(e.swIfIndex);
-  if (macs === undefined) return;
-  macs.delete(e.mac);
-  if (macs.size === 0) bd.fibByPort.delete(e.swIfIndex);
-}
+import { addToSetIn, removeFromSetIn, type L2FibEntry, type SimBridgeDomain } from './model.js';
 
 /** Adds or replaces the entry for `e.mac`. */
 export function fibSet(bd: SimBridgeDomain, e: L2FibEntry): void {
   const old = bd.fib.get(e.mac);
-  if (old !== undefined) unindex(bd, old);
+  if (old !== undefined) removeFromSetIn(bd.fibByPort, old.swIfIndex, old.mac);
   bd.fib.set(e.mac, e);
-  let macs = bd.fibByPort.get(e.swIfIndex);
-  if (macs === undefined) {
-    macs = new Set();
-    bd.fibByPort.set(e.swIfIndex, macs);
-  }
-  macs.add(e.mac);
+  addToSetIn(bd.fibByPort, e.swIfIndex, e.mac);
 }
 
 /** Removes the entry for `mac`; false if there was none. */
@@ -30,7 +18,7 @@ export function fibDelete(bd: SimBridgeDomain, mac: string): boolean {
   const e = bd.fib.get(mac);
   if (e === undefined) return false;
   bd.fib.delete(mac);
-  unindex(bd, e);
+  removeFromSetIn(bd.fibByPort, e.swIfIndex, mac);
   return true;
 }
 

@@ -221,3 +221,18 @@ export function lowestFree(used: Iterable<number>, from = 0): number {
   while (set.has(n)) n++;
   return n;
 }
+
+/** Adds `value` to the set under `key`, creating the set on first use (the sim's side indexes). */
+export function addToSetIn<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  const set = index.get(key);
+  if (set === undefined) index.set(key, new Set([value]));
+  else set.add(value);
+}
+
+/** Removes `value` from the set under `key`, dropping the set once it is empty. */
+export function removeFromSetIn<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  const set = index.get(key);
+  if (set === undefined) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
+}

@@ -6,7 +6,7 @@ import { ZERO_MAC, macFromBytes } from './addr.js';
 import { AddressIndex } from './address-index.js';
 import { fibFlushPort } from './l2fib.js';
 import {
-  IndexPool, LowestFreeIds, makeRng,
+  IndexPool, LowestFreeIds, addToSetIn, makeRng, removeFromSetIn,
   type IfKind, type PendingEvent, type ProxyArpRange, type SimBridgeDomain, type SimInterface,
   type SimNeighbor, type SimPath, type SimTable, type SimVxlan,
 } from './model.js';
@@ -162,12 +162,7 @@ export class SimState {
   /** Adds or replaces the neighbour under `key` (`neighborKey(n.swIfIndex, n.ip)`). */
   setNeighbor(key: string, n: SimNeighbor): void {
     (this.neighbors as Map<string, SimNeighbor>).set(key, n);
-    let keys = this.neighborsByIf.get(n.swIfIndex);
-    if (keys === undefined) {
-      keys = new Set();
-      this.neighborsByIf.set(n.swIfIndex, keys);
-    }
-    keys.add(key);
+    addToSetIn(this.neighborsByIf, n.swIfIndex, key);
   }
 
   /** Removes the neighbour under `key`; false if there was none. */
@@ -175,9 +170,7 @@ export class SimState {
     const n = this.neighbors.get(key);
     if (n === undefined) return false;
     (this.neighbors as Map<string, SimNeighbor>).delete(key);
-    const keys = this.neighborsByIf.get(n.swIfIndex);
-    keys?.delete(key);
-    if (keys?.size === 0) this.neighborsByIf.delete(n.swIfIndex);
+    removeFromSetIn(this.neighborsByIf, n.swIfIndex, key);
     return true;
   }
 
@@ -192,19 +185,9 @@ export class SimState {
   setUnnumbered(borrower: number, owner: number | undefined): void {
     const b = this.interfaces.get(borrower);
     if (b === undefined) return;
-    if (b.unnumberedTo !== undefined) {
-      const set = this.borrowers.get(b.unnumberedTo);
-      set?.delete(borrower);
-      if (set?.size === 0) this.borrowers.delete(b.unnumberedTo);
-    }
+    if (b.unnumberedTo !== undefined) removeFromSetIn(this.borrowers, b.unnumberedTo, borrower);
     b.unnumberedTo = owner;
-    if (owner === undefined) return;
-    let set = this.borrowers.get(owner);
-    if (set === undefined) {
-      set = new Set();
-      this.borrowers.set(owner, set);
-    }
-    set.add(borrower);
+    if (owner !== undefined) addToSetIn(this.borrowers, owner, borrower);
   }
 
   /** Binds an interface to a VRF of one family. */

@@ -4,10 +4,9 @@
  * deciding after a delete which tables to destroy costs a look-up per table rather than a
  * scan of every interface and every route (which made deleting n interfaces O(n²)).
  */
+import { PATH_TYPE } from './fib.js';
 import type { SimPath, SimTable } from './model.js';
-
-const NONE = 0xffffffff;
-const DROP = 2;
+import { NONE } from './retval.js';
 
 /** Key of a table in `SimState.tables`. */
 export function tableKey(ip6: boolean, id: number): string {
@@ -33,7 +32,7 @@ export class TableRefs {
   /** Look-ups into other tables held (1) or released (-1) by a route of `from`. */
   paths(from: SimTable, paths: readonly SimPath[], delta: 1 | -1): void {
     for (const p of paths) {
-      if (p.swIfIndex === NONE && p.type !== DROP && p.tableId !== from.id && p.tableId !== 0) this.add(tableKey(from.ip6, p.tableId), delta);
+      if (p.swIfIndex === NONE && p.type !== PATH_TYPE.DROP && p.tableId !== from.id && p.tableId !== 0) this.add(tableKey(from.ip6, p.tableId), delta);
     }
   }
 
