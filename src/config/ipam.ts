@@ -3,7 +3,7 @@
  * ipam-and-nodes §4) and the cross-checks between subnets, so IPAM receives effective,
  * consistent subnets and never re-validates them.
  */
-import type { IPv4CidrRange } from 'ip-num';
+import type { IPv4CidrRange } from '../util/ip-num.js';
 import type { IpamConfig } from './types.js';
 import { cidrText, isFailure, nthSubnet, overlaps, parseCidr, parseIPv4, prefixOf } from './net.js';
 import type { ObjectReader } from './reader.js';

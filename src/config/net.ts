@@ -3,7 +3,7 @@
  * time. Syntax is checked here (no leading zeros, no spaces, as Go's parser); ip-num does the
  * arithmetic.
  */
-import { IPv4, IPv4CidrRange, IPv4Prefix, Validator } from 'ip-num';
+import { IPv4, IPv4CidrRange, IPv4Prefix, Validator } from '../util/ip-num.js';
 
 const octet = '(0|[1-9][0-9]{0,2})';
 const ipv4Pattern = new RegExp(`^${octet}\\.${octet}\\.${octet}\\.${octet}$`);

@@ -3,7 +3,7 @@
  * Parsing goes through ip-num (strict octets); arithmetic stays in plain numbers, which are
  * exact up to 2^53 and so cover every IPv4 sum we form.
  */
-import { IPv4, IPv4CidrRange } from 'ip-num';
+import { IPv4, IPv4CidrRange } from '../util/ip-num.js';
 import { AddressParseError, SubnetError } from './errors.js';
 
 /** A normalised IPv4 network: `base` is the network address, `len` the prefix length. */
