@@ -5,16 +5,27 @@
  * are VPP's, not items.
  */
 import type { VppChannel } from '../api/channel.js';
-import { dumpBridgeDomains, dumpL2Fib } from '../api/l2.js';
+import { dumpBridgeDomains, dumpL2Fib, type BridgeDomainDetails, type L2FibEntry } from '../api/l2.js';
 import type { NameIndex } from '../api/names.js';
 import { bdMember, vppBridgeDomain, vppL2Fib } from '../../desired/items.js';
 import type { ItemSet } from '../../desired/itemset.js';
 import { NODE_OWNER, type Item } from '../../desired/model.js';
 import { adopt } from './adopt.js';
 
-/** Reads BDs (recording their ids in the index), members and static FIB entries. */
-export async function retrieveL2(ch: VppChannel, index: NameIndex, correlate: ItemSet | undefined): Promise<Item[]> {
+/** Bridge domains and the L2 FIB, as VPP reports them. */
+export interface L2Dump {
+  readonly bds: readonly BridgeDomainDetails[];
+  readonly fib: readonly L2FibEntry[];
+}
+
+/** Reads BDs and the L2 FIB (needs nothing from the other dumps, so it runs beside them). */
+export async function dumpL2(ch: VppChannel): Promise<L2Dump> {
   const [bds, fib] = await Promise.all([dumpBridgeDomains(ch), dumpL2Fib(ch)]);
+  return { bds, fib };
+}
+
+/** BDs (recording their ids in the index), members and static FIB entries into items. */
+export function retrieveL2({ bds, fib }: L2Dump, index: NameIndex, correlate: ItemSet | undefined): Item[] {
   const out: Item[] = [];
   const names = new Map<number, string>();
   for (const b of bds) {

@@ -19,8 +19,8 @@ import { item } from '../../desired/items.js';
 import { deepEqual } from '../../desired/itemset.js';
 import { adopt } from './adopt.js';
 import { retrieveInterfaces } from './interfaces.js';
-import { retrieveL2 } from './l2.js';
-import { retrieveRoutes } from './routes.js';
+import { dumpL2, retrieveL2 } from './l2.js';
+import { dumpAllRoutes, retrieveRoutes } from './routes.js';
 
 /** Kinds VPP 24.02 cannot be asked about through ipnet's message set. */
 export const WRITE_ONLY_KINDS: ReadonlySet<Item['kind']> = new Set(['vpp-ipscanneigh', 'vpp-stn-rule', 'vpp-punt-redirect']);
@@ -43,9 +43,12 @@ export interface Retrieved {
 /** Dumps VPP into ipnet's items. */
 export async function retrieve(ch: VppChannel, opts: RetrieveOptions = {}): Promise<Retrieved> {
   const corr = opts.correlate;
-  const [ifs, neighbors, proxy] = await Promise.all([retrieveInterfaces(ch, corr), dumpNeighbors(ch), dumpProxyArp(ch)]);
-  const [routes, l2] = await Promise.all([retrieveRoutes(ch, ifs.index, ifs.views, neighbors, corr), retrieveL2(ch, ifs.index, corr)]);
-  const items: Item[] = [...ifs.items, ...routes, ...l2];
+  // every dump that needs no other's answer is asked at once: VPP answers one while the
+  // agent decodes the last (routes and L2 need the interfaces only to be turned into items)
+  const [ifs, neighbors, proxy, routeDump, l2Dump] = await Promise.all([
+    retrieveInterfaces(ch, corr), dumpNeighbors(ch), dumpProxyArp(ch), dumpAllRoutes(ch), dumpL2(ch),
+  ]);
+  const items: Item[] = [...ifs.items, ...retrieveRoutes(routeDump, ifs.index, ifs.views, neighbors, corr), ...retrieveL2(l2Dump, ifs.index, corr)];
   for (const n of neighbors) {
     const name = ifs.index.ifName(n.swIfIndex);
     if (!n.isStatic || name === undefined) continue;

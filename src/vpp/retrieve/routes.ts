@@ -10,7 +10,7 @@
  * not reported.
  */
 import { NONE, type VppChannel } from '../api/channel.js';
-import { dumpRoutes, dumpTables, PATH, type Route, type RoutePath } from '../api/ip.js';
+import { dumpRoutes, dumpTables, PATH, type Route, type RoutePath, type TableDetails } from '../api/ip.js';
 import type { NameIndex } from '../api/names.js';
 import type { Neighbor } from '../api/neighbors.js';
 import { item, vppRoute } from '../../desired/items.js';
@@ -83,12 +83,23 @@ function leftover(v: VppRouteValue, correlate: ItemSet | undefined): boolean {
   return correlate !== undefined && name !== undefined && isIpnetInterfaceName(name) && !correlate.has(vppInterfaceKey(name));
 }
 
-/** Reads every IPv4 table and its routes. */
-export async function retrieveRoutes(
-  ch: VppChannel, index: NameIndex, views: ReadonlyMap<number, InterfaceView>, neighbors: readonly Neighbor[], correlate: ItemSet | undefined,
-): Promise<Item[]> {
+/** Every IPv4 table and its routes, as VPP reports them. */
+export interface RouteDump {
+  readonly tables: readonly TableDetails[];
+  /** `routes[i]` are the routes of `tables[i]`. */
+  readonly routes: readonly (readonly Route[])[];
+}
+
+/** Reads every IPv4 table and its routes (needs nothing from the other dumps, so it runs beside them). */
+export async function dumpAllRoutes(ch: VppChannel): Promise<RouteDump> {
   const tables = await dumpTables(ch);
-  const routes = await Promise.all(tables.map((t) => dumpRoutes(ch, t.id)));
+  return { tables, routes: await Promise.all(tables.map((t) => dumpRoutes(ch, t.id))) };
+}
+
+/** Tables and routes into items. */
+export function retrieveRoutes(
+  { tables, routes }: RouteDump, index: NameIndex, views: ReadonlyMap<number, InterfaceView>, neighbors: readonly Neighbor[], correlate: ItemSet | undefined,
+): Item[] {
   const adjacency = new Set(neighbors.map((n) => `${n.ip}/32|${n.swIfIndex}|${n.ip}`));
   const out: Item[] = [];
   for (const t of tables) {
