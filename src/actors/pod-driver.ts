@@ -82,19 +82,20 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
     async wire(input) {
       const pod = podRef(input.podKey);
       const c = input.container;
-      // The IP is held in memory only until the single store transaction at the end records
-      // it with the pod record. Crash safety: before that commit nothing in the store names
-      // the IP or the pod, so a restarted agent rebuilds IPAM without it (nothing leaks), and
-      // its start-up resync removes the VPP items of pods without a record; after the commit
-      // the pod is wired and recorded as a whole. A failure here makes the pod machine revert,
-      // which releases the reservation after removing what was wired.
+      // The IP is held in memory until the store transaction that records it with the pod
+      // record, which runs while VPP is wired: its disk (or etcd) round trip hides behind
+      // VPP's instead of following it. Crash safety: before that commit nothing in the store
+      // names the IP or the pod, so a restarted agent rebuilds IPAM without it (nothing
+      // leaks) and its start-up resync removes the VPP items of pods without a record; after
+      // it, the restarted agent's resync finishes the VPP side from the record, and a
+      // repeated ADD of that sandbox runs this wiring again (`rewire`): every step is
+      // idempotent. The VETH netns side goes before the commit, so a record always finds it.
+      // A failure makes the pod machine revert, which removes the record first.
       const reservation = await ipam.reserve(pod, { container: c.containerId });
       const ip = reservation.ip;
       const podInput = { ...pod, containerId: c.containerId, netns: c.netns, ifName: c.ifName, ip };
       // VETH: the host end must exist before VPP attaches AF_PACKET to it; TAP: VPP creates the device first
-      if (deps.netns && mode === 'veth') await wirePod(netnsWiring(input, ip));
-      await dataplane.setPod(podInput);
-      if (deps.netns && mode === 'tap') await wirePod(netnsWiring(input, ip));
+      if (deps.netns && mode === 'veth' && !input.rewire) await wirePod(netnsWiring(input, ip));
       const wiring: PodWiring = {
         ip,
         gateway,
@@ -102,7 +103,22 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
         vppIfName: podIfNames(c.containerId, mode).vpp,
         hostIfName: c.ifName,
       };
-      await reservation.commit([deps.records.putOp(input.podKey, c, wiring)]);
+      // settled into a value at once: a store failure while VPP is still being wired must not
+      // surface as an unhandled rejection
+      const committed = reservation.commit([deps.records.putOp(input.podKey, c, wiring)]).then(
+        () => ({ ok: true as const }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      try {
+        await dataplane.setPod(podInput);
+        if (deps.netns && mode === 'tap') await wirePod(netnsWiring(input, ip));
+      } catch (err) {
+        // the revert that follows must find the commit settled, to remove what it wrote
+        await committed;
+        throw err;
+      }
+      const commit = await committed;
+      if (!commit.ok) throw commit.error;
       return wiring;
     },
     revert: undo,

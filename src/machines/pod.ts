@@ -28,6 +28,12 @@ export interface PodEffectInput {
   readonly container: PodContainer;
   readonly wiring: PodWiring | undefined;
   readonly error: string | undefined;
+  /**
+   * A duplicate ADD of a pod adopted at start-up: its record is written while VPP is wired, so
+   * a crash can leave a record whose netns side was never wired; the wiring is run again (each
+   * step is idempotent) instead of answering from the record.
+   */
+  readonly rewire: boolean;
 }
 
 /** Events a pod actor accepts (dot-namespaced). */
@@ -55,6 +61,8 @@ export interface PodContext {
   readonly next: PodContainer | undefined;
   /** A DEL arrived while wiring; honour it once wiring settles. */
   readonly deleteRequested: boolean;
+  /** Known from its record at start-up and not wired by this agent since (see `rewire`). */
+  readonly adopted: boolean;
 }
 
 const effectInput = ({ context }: { context: PodContext }): PodEffectInput => ({
@@ -62,6 +70,7 @@ const effectInput = ({ context }: { context: PodContext }): PodEffectInput => ({
   container: context.container as PodContainer,
   wiring: context.wiring,
   error: context.error,
+  rewire: context.adopted,
 });
 
 const containerOf = (e: PodContainer): PodContainer => ({ containerId: e.containerId, netns: e.netns, ifName: e.ifName });
@@ -81,6 +90,7 @@ export const podMachine = setup({
   },
   guards: {
     sameContainer: ({ context, event }) => 'containerId' in event && context.container?.containerId === event.containerId,
+    sameAdoptedContainer: ({ context, event }) => context.adopted && 'containerId' in event && context.container?.containerId === event.containerId,
     hasNext: ({ context }) => context.next !== undefined,
     deleteRequested: ({ context }) => context.deleteRequested,
   },
@@ -92,17 +102,19 @@ export const podMachine = setup({
       wiring: context.wiring as PodWiring,
     })),
     emitDeleted: emit(({ context }) => deleted(context, undefined)),
+    /** A settled revert left nothing of the wiring (a failed re-wire of an adopted pod had one). */
+    forgetWiring: assign({ wiring: undefined }),
     /** The newer sandbox replaces the one whose wiring failed; nothing of the old one carries over. */
-    takeNext: assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined, error: undefined, deleteRequested: false }),
+    takeNext: assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined, error: undefined, deleteRequested: false, adopted: false }),
   },
 }).createMachine({
   id: 'pod',
-  context: ({ input }) => ({ podKey: input.podKey, container: undefined, wiring: undefined, error: undefined, next: undefined, deleteRequested: false }),
+  context: ({ input }) => ({ podKey: input.podKey, container: undefined, wiring: undefined, error: undefined, next: undefined, deleteRequested: false, adopted: false }),
   initial: 'pending',
   states: {
     pending: {
       on: {
-        'resync.adopt': { target: 'wired', actions: assign({ container: ({ event }) => containerOf(event), wiring: ({ event }) => event.wiring }) },
+        'resync.adopt': { target: 'wired', actions: assign({ container: ({ event }) => containerOf(event), wiring: ({ event }) => event.wiring, adopted: true }) },
         'cni.add': { target: 'wiring', actions: assign({ container: ({ event }) => containerOf(event) }) },
         'cni.del': { target: 'gone', actions: emit(({ context, event }) => ({ type: 'pod.deleted' as const, podKey: context.podKey, containerId: event.containerId, error: undefined })) },
       },
@@ -113,11 +125,11 @@ export const podMachine = setup({
         src: 'wire',
         input: effectInput,
         onDone: [
-          { guard: 'deleteRequested', target: 'unwiring', actions: assign({ wiring: ({ event }) => event.output, deleteRequested: false }) },
-          { guard: 'hasNext', target: 'unwiring', actions: assign({ wiring: ({ event }) => event.output }) },
-          { target: 'wired', actions: [assign({ wiring: ({ event }) => event.output, error: undefined }), 'emitWired'] },
+          { guard: 'deleteRequested', target: 'unwiring', actions: assign({ wiring: ({ event }) => event.output, deleteRequested: false, adopted: false }) },
+          { guard: 'hasNext', target: 'unwiring', actions: assign({ wiring: ({ event }) => event.output, adopted: false }) },
+          { target: 'wired', actions: [assign({ wiring: ({ event }) => event.output, error: undefined, adopted: false }), 'emitWired'] },
         ],
-        onError: { target: 'reverting', actions: assign({ error: ({ event }) => message(event.error) }) },
+        onError: { target: 'reverting', actions: assign({ error: ({ event }) => message(event.error), adopted: false }) },
       },
       on: {
         'cni.add': { guard: ({ context, event }) => context.container?.containerId !== event.containerId, actions: assign({ next: ({ event }) => containerOf(event) }) },
@@ -127,6 +139,7 @@ export const podMachine = setup({
     wired: {
       on: {
         'cni.add': [
+          { guard: 'sameAdoptedContainer', target: 'wiring' },
           { guard: 'sameContainer', actions: 'emitWired' },
           { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) },
         ],
@@ -137,7 +150,11 @@ export const podMachine = setup({
     resyncing: {
       on: {
         'resync.end': { target: 'wired' },
-        'cni.add': [{ guard: 'sameContainer', actions: 'emitWired' }, { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) }],
+        'cni.add': [
+          { guard: 'sameAdoptedContainer', target: 'wiring' },
+          { guard: 'sameContainer', actions: 'emitWired' },
+          { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) },
+        ],
         'cni.del': { target: 'unwiring' },
       },
     },
@@ -151,14 +168,14 @@ export const podMachine = setup({
         onDone: [
           { guard: and(['hasNext', 'deleteRequested']), target: 'wiring', actions: [emit(({ context }) => failed(context, undefined)), 'emitDeleted', 'takeNext'] },
           { guard: 'hasNext', target: 'wiring', actions: [emit(({ context }) => failed(context, undefined)), 'takeNext'] },
-          { guard: 'deleteRequested', target: 'gone', actions: [emit(({ context }) => failed(context, undefined)), 'emitDeleted'] },
-          { target: 'failed', actions: emit(({ context }) => failed(context, undefined)) },
+          { guard: 'deleteRequested', target: 'gone', actions: [emit(({ context }) => failed(context, undefined)), 'emitDeleted', 'forgetWiring'] },
+          { target: 'failed', actions: [emit(({ context }) => failed(context, undefined)), 'forgetWiring'] },
         ],
         onError: [
           { guard: and(['hasNext', 'deleteRequested']), target: 'wiring', actions: [emit(({ context, event }) => failed(context, message(event.error))), 'emitDeleted', 'takeNext'] },
           { guard: 'hasNext', target: 'wiring', actions: [emit(({ context, event }) => failed(context, message(event.error))), 'takeNext'] },
-          { guard: 'deleteRequested', target: 'gone', actions: [emit(({ context, event }) => failed(context, message(event.error))), 'emitDeleted'] },
-          { target: 'failed', actions: emit(({ context, event }) => failed(context, message(event.error))) },
+          { guard: 'deleteRequested', target: 'gone', actions: [emit(({ context, event }) => failed(context, message(event.error))), 'emitDeleted', 'forgetWiring'] },
+          { target: 'failed', actions: [emit(({ context, event }) => failed(context, message(event.error))), 'forgetWiring'] },
         ],
       },
     },
@@ -174,12 +191,12 @@ export const podMachine = setup({
         src: 'unwire',
         input: effectInput,
         onDone: [
-          { guard: 'hasNext', target: 'wiring', actions: [emit(({ context }) => deleted(context, undefined)), assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined })] },
+          { guard: 'hasNext', target: 'wiring', actions: [emit(({ context }) => deleted(context, undefined)), assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined, adopted: false })] },
           { target: 'gone', actions: emit(({ context }) => deleted(context, undefined)) },
         ],
         // resync removes whatever a failed unwire left behind (leaked interfaces are ours by name)
         onError: [
-          { guard: 'hasNext', target: 'wiring', actions: [emit(({ context, event }) => deleted(context, message(event.error))), assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined })] },
+          { guard: 'hasNext', target: 'wiring', actions: [emit(({ context, event }) => deleted(context, message(event.error))), assign({ container: ({ context }) => context.next, next: undefined, wiring: undefined, adopted: false })] },
           { target: 'gone', actions: emit(({ context, event }) => deleted(context, message(event.error))) },
         ],
       },

@@ -2,7 +2,9 @@
 // SIGKILLed right after the simulated VPP handled call k of a pod's ADD (or DEL), for every k,
 // and restarted on the same store and the same VPP (a simulator behind a bridge held by the
 // test). The restarted agent must leave VPP exactly as desired, hold no IP for an unwired pod,
-// and take kubelet's retry of the same command cleanly.
+// and take kubelet's retry of the same command cleanly. An ADD's pod record is written while
+// VPP is wired, so a crash leaves either no pod at all or a recorded one, which the restart
+// completes in VPP and the retried ADD completes in the netns.
 import test, { type ExecutionContext } from 'ava';
 import { join } from 'node:path';
 import { VppSimulator, type CallRecord } from '../../src/vpp/sim/simulator.js';
@@ -96,6 +98,12 @@ async function node(t: ExecutionContext) {
   return n;
 }
 
+/** The pod's IPv4 addresses on eth0 inside its netns (none when eth0 is not there). */
+async function netnsAddresses(n: Awaited<ReturnType<typeof node>>): Promise<string[]> {
+  const links = (await ipJson('-n', n.ns.name, 'addr', 'show')).filter((l) => l['ifname'] === 'eth0');
+  return links.flatMap((l) => (l['addr_info'] as { family: string; local: string }[]).filter((a) => a.family === 'inet').map((a) => a.local));
+}
+
 /** The pod's IP as the CNI result tells it. */
 const ipOf = (run: { json: unknown }) => String((run.json as { ips?: { address: string }[] }).ips?.[0]?.address).split('/')[0];
 
@@ -117,6 +125,7 @@ test.serial('an agent killed right after any VPP call of an ADD restarts with VP
   t.is((await n.del(cid0)).exitCode, 0);
   await assertGone(t, n, 'clean DEL');
 
+  const outcomes: string[] = [];
   for (let k = 1; k <= calls.length; k++) {
     const cid = containerId();
     let crashed: Awaited<ReturnType<typeof n.add>> | undefined;
@@ -126,18 +135,26 @@ test.serial('an agent killed right after any VPP call of an ADD restarts with VP
 
     await n.restart();
     await assertConsistent(t, n.agent, `k=${k} after restart`);
-    t.is(JSON.stringify(n.sim.dump()), n.nodeOnly, `k=${k}: the unrecorded pod left nothing in VPP`);
-    t.deepEqual((await ipJson('-n', n.ns.name, 'link', 'show')).map((l) => l['ifname']), ['lo'], `k=${k}: nor in the netns`);
+    const recorded = (await json<Actors>(`${n.agent.base}/ipnet/v1/actors`)).pods.some((p) => p.podKey === POD && p.state === 'wired');
+    if (recorded) {
+      t.not(JSON.stringify(n.sim.dump()), n.nodeOnly, `k=${k}: the recorded pod is back in VPP`);
+    } else {
+      t.is(JSON.stringify(n.sim.dump()), n.nodeOnly, `k=${k}: the unrecorded pod left nothing in VPP`);
+      t.deepEqual((await ipJson('-n', n.ns.name, 'link', 'show')).map((l) => l['ifname']), ['lo'], `k=${k}: nor in the netns`);
+    }
+    outcomes.push(recorded ? 'recorded' : 'none');
 
     // kubelet's retry: the same sandbox again, then its removal
     const again = await n.add(cid);
     t.is(again.exitCode, 0, `k=${k}: ${again.stdout}\n${n.agent.output()}`);
     const held = ((await json<Allocations>(`${n.agent.base}/contiv/v1/ipam/allocations`)).Pods ?? []).map((p) => `${p.PodID.Namespace}/${p.PodID.Name} ${p.MainIP}`);
     t.deepEqual(held, [`${POD} ${ipOf(again)}`], `k=${k}: the retried ADD holds the only IP`);
+    t.deepEqual(await netnsAddresses(n), [ipOf(again)], `k=${k}: the retried ADD wired the pod's netns side`);
     await assertConsistent(t, n.agent, `k=${k} after the retried ADD`);
     t.is((await n.del(cid)).exitCode, 0, `k=${k}: DEL`);
     await assertGone(t, n, `k=${k} after DEL`);
   }
+  t.log(`after a crash at call k = 1..${calls.length}, the restarted agent had: ${outcomes.join(', ')}`);
 });
 
 test.serial('an agent killed right after any VPP call of a DEL restarts with the pod gone from VPP, IPAM and the netns, and the retried DEL succeeds', async (t) => {

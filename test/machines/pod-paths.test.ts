@@ -35,7 +35,7 @@ const samples = (s: Snap): AnyEventObject[] => [
 ];
 
 /** A path's states are the machine's state plus the context facts that change what it does next. */
-const serialize = (s: Snap) => JSON.stringify([s.value, !!s.context.next, s.context.deleteRequested, !!s.context.wiring]);
+const serialize = (s: Snap) => JSON.stringify([s.value, !!s.context.next, s.context.deleteRequested, !!s.context.wiring, s.context.adopted]);
 const options = { events: samples, input: { podKey: 'default/web' }, serializeState: serialize } as never;
 
 /** An event as sent from `from`, with its sandbox ID replaced by its role there. */
@@ -59,6 +59,8 @@ interface Model {
   readonly next?: string | undefined;
   readonly del: boolean;
   readonly wired: boolean;
+  /** Known from its record at start-up: a duplicate ADD wires it again. */
+  readonly adopted?: boolean;
   readonly error?: string | undefined;
 }
 interface Expected {
@@ -77,7 +79,7 @@ function expected(m: Model, e: AnyEventObject): Expected {
     case 'failed cni.add':
       return go({ value: 'wiring', container: c, wired: false, error: undefined }, [`wire ${c}`]);
     case 'pending resync.adopt':
-      return go({ value: 'wired', container: c, wired: true });
+      return go({ value: 'wired', container: c, wired: true, adopted: true });
     case 'pending cni.del':
     case 'failed cni.del':
       return go({ value: 'gone' }, [], [`deleted ${c}`]);
@@ -87,13 +89,15 @@ function expected(m: Model, e: AnyEventObject): Expected {
       return go({ del: true });
     case 'wiring xstate.done.actor.wire':
       // a DEL or a newer sandbox arrived meanwhile: the fresh wiring is removed before anything is reported
-      if (m.del || m.next) return go({ value: 'unwiring', del: false, wired: true }, [`unwire ${m.container} (wired)`]);
-      return go({ value: 'wired', wired: true }, [], [`wired ${m.container}`]);
+      if (m.del || m.next) return go({ value: 'unwiring', del: false, wired: true, adopted: false }, [`unwire ${m.container} (wired)`]);
+      return go({ value: 'wired', wired: true, adopted: false }, [], [`wired ${m.container}`]);
     case 'wiring xstate.error.actor.wire':
-      return go({ value: 'reverting', error: failure }, [`revert ${m.container} after ${failure}`]);
+      return go({ value: 'reverting', error: failure, adopted: false }, [`revert ${m.container} after ${failure}`]);
     case 'wired cni.add':
     case 'resyncing cni.add':
-      return c === m.container ? go({}, [], [`wired ${c}`]) : go({ value: 'unwiring', next: c }, [unwire]);
+      // an adopted pod's record may predate its netns side (a crash while wiring): wire it again
+      if (c === m.container) return m.adopted ? go({ value: 'wiring' }, [`wire ${c} (again)`]) : go({}, [], [`wired ${c}`]);
+      return go({ value: 'unwiring', next: c }, [unwire]);
     case 'wired cni.del':
     case 'resyncing cni.del':
       return go({ value: 'unwiring' }, [unwire]);
@@ -106,14 +110,14 @@ function expected(m: Model, e: AnyEventObject): Expected {
       // the ADD is answered first; a DEL or a newer sandbox that came while wiring is honoured after
       const reported = [`failed ${m.container}: ${m.error}${failure ? `, revert: ${failure}` : ''}`, ...(m.del ? [`deleted ${m.container}`] : [])];
       if (m.next) return go({ value: 'wiring', container: m.next, next: undefined, del: false, wired: false, error: undefined }, [`wire ${m.next}`], reported);
-      return go({ value: m.del ? 'gone' : 'failed' }, [], reported);
+      return go({ value: m.del ? 'gone' : 'failed', wired: false }, [], reported);
     }
     case 'unwiring cni.add':
       return go({ next: c });
     case 'unwiring xstate.done.actor.unwire':
     case 'unwiring xstate.error.actor.unwire': {
       const deleted = [`deleted ${m.container}${failure ? `: ${failure}` : ''}`];
-      if (m.next) return go({ value: 'wiring', container: m.next, next: undefined, wired: false }, [`wire ${m.next}`], deleted);
+      if (m.next) return go({ value: 'wiring', container: m.next, next: undefined, wired: false, adopted: false }, [`wire ${m.next}`], deleted);
       return go({ value: 'gone' }, [], deleted);
     }
     default:
@@ -139,7 +143,7 @@ function podWithFakeEffects() {
     });
   const machine = podMachine.provide({
     actors: {
-      wire: fake<PodWiring>('wire', (i) => i.container.containerId),
+      wire: fake<PodWiring>('wire', (i) => `${i.container.containerId}${i.rewire ? ' (again)' : ''}`),
       revert: fake<void>('revert', (i) => `${i.container.containerId} after ${i.error}`),
       unwire: fake<void>('unwire', (i) => `${i.container.containerId}${i.wiring ? ' (wired)' : ''}`),
     },
@@ -191,9 +195,9 @@ async function replay(t: ExecutionContext, steps: readonly Step[]): Promise<void
     t.is(serialize(snap), serialize(to), `path ${where}: the actor is not where the graph says`);
     t.is(String(snap.value), want.to.value, `path ${where}: state`);
     t.deepEqual(
-      [snap.context.container?.containerId, snap.context.next?.containerId, snap.context.deleteRequested, !!snap.context.wiring],
-      [want.to.container, want.to.next, want.to.del, want.to.wired],
-      `path ${where}: container, next, DEL pending, wiring`,
+      [snap.context.container?.containerId, snap.context.next?.containerId, snap.context.deleteRequested, !!snap.context.wiring, snap.context.adopted],
+      [want.to.container, want.to.next, want.to.del, want.to.wired, !!want.to.adopted],
+      `path ${where}: container, next, DEL pending, wiring, adopted`,
     );
     t.deepEqual(got.effects, want.effects, `path ${where}: effects asked for`);
     t.deepEqual(got.emits, want.emits, `path ${where}: events reported`);

@@ -93,7 +93,7 @@ test('a wired pod pauses in resyncing and returns to wired afterwards', (t) => {
 
 /** Abstract state for the model: value plus the context facts that change behaviour. */
 const abstract = (s: Snap) =>
-  JSON.stringify([s.value, s.context.container?.containerId ?? null, s.context.next?.containerId ?? null, s.context.deleteRequested, !!s.context.wiring, !!s.context.error]);
+  JSON.stringify([s.value, s.context.container?.containerId ?? null, s.context.next?.containerId ?? null, s.context.deleteRequested, !!s.context.wiring, !!s.context.error, s.context.adopted]);
 
 const modelEvents = [
   addA, addB, { ...addA, type: 'resync.adopt', wiring: wiringA }, { type: 'cni.del', containerId: 'cA' }, { type: 'resync.begin' }, { type: 'resync.end' },
@@ -112,7 +112,8 @@ test('every transition of the pod model keeps the invariants: failure reverts fi
       edges++;
       const where = `${abstract(from)} --${eventKey}--> ${abstract(to)}`;
       if (to.value === 'failed' && from.value !== 'failed') t.is(from.value, 'reverting', where);
-      if (to.value === 'gone' && from.value !== 'gone' && from.context.wiring) t.is(from.value, 'unwiring', where);
+      // a revert walks the same undo as an unwire (an adopted pod's failed re-wire reverts its wiring)
+      if (to.value === 'gone' && from.value !== 'gone' && from.context.wiring) t.true(from.value === 'unwiring' || from.value === 'reverting', where);
       if (to.value === 'wired') t.truthy(to.context.wiring, where);
     }
   }
@@ -129,9 +130,33 @@ test('every abstract state of the pod machine is reachable by a shortest path th
   }
 });
 
-test('a pod adopted at startup is wired without invoking any effect and answers a duplicate ADD', (t) => {
-  const { snap, actions } = run([{ ...addA, type: 'resync.adopt', wiring: wiringA } as unknown as AnyEventObject, addA as AnyEventObject]);
+const adoptA = { ...addA, type: 'resync.adopt', wiring: wiringA } as unknown as AnyEventObject;
+const wireInputs = (actions: Acts) =>
+  (actions as RawAction[]).filter((a) => a.type === 'xstate.spawnChild' && (a.params as { id: string }).id === 'wire').map((a) => (a.params as { input: { rewire: boolean } }).input.rewire);
+
+test('a pod adopted at startup is wired without invoking any effect', (t) => {
+  const { snap, actions } = run([adoptA]);
   t.is(snap.value, 'wired');
+  t.true(snap.context.adopted);
   t.deepEqual(spawned(actions), []);
-  t.deepEqual(emitted(actions), [{ type: 'pod.wired', podKey: 'default/web', containerId: 'cA', wiring: wiringA }]);
+  t.deepEqual(emitted(actions), []);
+});
+
+test('a duplicate ADD of an adopted pod wires it again (its record may predate the netns side) and answers once that is done; the next one is answered at once', (t) => {
+  const again = run([adoptA, addA as AnyEventObject]);
+  t.is(again.snap.value, 'wiring');
+  t.deepEqual(wireInputs(again.actions), [true]);
+  t.deepEqual(emitted(again.actions), []);
+  const { snap, actions } = run([adoptA, addA as AnyEventObject, done('wire', wiringA), addA as AnyEventObject]);
+  t.is(snap.value, 'wired');
+  t.false(snap.context.adopted);
+  t.deepEqual(spawned(actions), ['wire']);
+  t.deepEqual(emitted(actions).map((e) => e.type), ['pod.wired', 'pod.wired']);
+});
+
+test('a new sandbox replacing an adopted pod is wired from scratch, not as a re-wire', (t) => {
+  const { snap, actions } = run([adoptA, addB as AnyEventObject, done('unwire')]);
+  t.is(snap.value, 'wiring');
+  t.is(snap.context.container?.containerId, 'cB');
+  t.deepEqual(wireInputs(actions), [false]);
 });
