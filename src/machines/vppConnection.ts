@@ -80,6 +80,7 @@ export const vppConnectionMachine = setup({
   },
   guards: {
     hasQueued: ({ context }) => context.queue.length > 0,
+    bringsWork: ({ event }) => event.type === 'txn.submit' || (event.type === 'txns.submit' && event.txns.length > 0),
   },
   actions: {
     enqueue: assign({
@@ -96,6 +97,12 @@ export const vppConnectionMachine = setup({
     }),
     takeBatch: assign(({ context }) => {
       const { batch, rest } = coalesce(context.queue);
+      return { inFlight: batch, queue: rest };
+    }),
+    /** Queues what the event brings and takes the batch at once: one context update, not two. */
+    enqueueAndTake: assign(({ context, event }) => {
+      const queue = event.type === 'txn.submit' ? [...context.queue, event.txn] : event.type === 'txns.submit' ? [...context.queue, ...event.txns] : context.queue;
+      const { batch, rest } = coalesce(queue);
       return { inFlight: batch, queue: rest };
     }),
   },
@@ -125,14 +132,18 @@ export const vppConnectionMachine = setup({
       },
     },
     ready: {
-      always: { guard: 'hasQueued', target: 'applying' },
+      always: { guard: 'hasQueued', target: 'applying', actions: 'takeBatch' },
       on: {
+        // an idle connection goes straight to applying: one machine step per submit, not a
+        // queueing step and then an eventless one
+        'txn.submit': { target: 'applying', actions: 'enqueueAndTake' },
+        'txns.submit': { guard: 'bringsWork', target: 'applying', actions: 'enqueueAndTake' },
         'vpp.restarted': { target: 'connecting', actions: assign({ reconnects: 1 }) },
         'vpp.disconnected': { target: 'disconnected', actions: assign({ reconnects: 1, lastError: ({ event }) => event.reason }) },
       },
     },
     applying: {
-      entry: 'takeBatch',
+      // entered only from ready, whose transitions take the batch
       invoke: {
         id: 'apply',
         src: 'apply',

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createActor, fromPromise, initialTransition, SimulatedClock, transition, type AnyEventObject } from 'xstate';
+import { createActor, fromPromise, getMicrosteps, initialTransition, SimulatedClock, transition, type AnyEventObject } from 'xstate';
 import { coalesce, vppConnectionMachine, type Txn, type TxnOutcome, type VppConnectionEmitted } from '../../src/machines/vppConnection.js';
 
 const txn = (id: number, ...keys: string[]): Txn => ({ id, keys, payload: null });
@@ -32,6 +32,21 @@ test('transactions submitted while connecting wait and are applied once ready', 
   t.is(snap.value, 'applying');
   t.deepEqual(snap.context.inFlight.map((x) => x.id), [1]);
   t.is(snap.context.queue.length, 0);
+});
+
+test('a submit to an idle connection takes its batch in the same step; an empty one leaves it idle', (t) => {
+  let [snap] = initialTransition(vppConnectionMachine, { initialBackoffMs: 100, maxBackoffMs: 5000 });
+  [snap] = transition(vppConnectionMachine, snap, { type: 'xstate.done.actor.connect' } as unknown as AnyEventObject as never);
+  t.is(snap.value, 'ready');
+  const [idle] = transition(vppConnectionMachine, snap, { type: 'txns.submit', txns: [] });
+  t.deepEqual([idle.value, idle.context.queue.length, idle.context.inFlight.length], ['ready', 0, 0]);
+  const [busy] = transition(vppConnectionMachine, snap, { type: 'txns.submit', txns: [txn(1, 'a'), txn(2, 'b'), txn(3, 'a')] });
+  t.is(busy.value, 'applying');
+  t.deepEqual([busy.context.inFlight.map((x) => x.id), busy.context.queue.map((x) => x.id)], [[1, 2], [3]]);
+  const [single] = transition(vppConnectionMachine, snap, { type: 'txn.submit', txn: txn(4, 'c') });
+  t.deepEqual([single.value, single.context.inFlight.map((x) => x.id), single.context.queue.length], ['applying', [4], 0]);
+  // one microstep, not a queueing one and an eventless one: each costs xstate a full step per AddPod
+  t.is(getMicrosteps(vppConnectionMachine, snap, { type: 'txn.submit', txn: txn(5, 'd') }).length, 1);
 });
 
 /** Runs the connection on a simulated clock with a scripted apply. */
