@@ -78,7 +78,7 @@ export function struct<F extends Fields>(name: string, fields: F): Codec<StructO
   const list = Object.entries(fields) as [string, AnyCodec][];
   const names = list.map(([k]) => k);
   const codecs = list.map(([, c]) => c);
-  const reader = compileReader(name, names);
+  checkNames(name, names);
   const countOf = new Map<string, string>();
   for (const [fname, c] of list) {
     if (c.shape.t !== 'vla') continue;
@@ -95,22 +95,28 @@ export function struct<F extends Fields>(name: string, fields: F): Codec<StructO
     fixed = fixed === undefined || c.fixed === undefined ? undefined : fixed + c.fixed;
     min += c.min;
   }
-  const writer = compileWriter(name, names, countOf);
-  const sizer = fixed === undefined ? compileSizer(name, names, countOf) : undefined;
+  // compiled on first use: a process loads ~150 layouts and uses a few dozen, and compiling
+  // them all cost ~20 ms of every start (the agent's included) before the first call
+  let reader: Reader | undefined;
+  let writer: Writer | undefined;
+  let sizer: Sizer | undefined;
   return {
     shape: { t: 'struct', name, fields: list },
     fixed,
     min,
     size(v) {
-      if (sizer === undefined) return fixed as number;
+      if (fixed !== undefined) return fixed;
+      sizer ??= compileSizer(name, names, countOf);
       return sizer(v as Record<string, unknown> | undefined, codecs, names, EncodeFail);
     },
     write(buf, off, v) {
       if (v === undefined) return off + (fixed ?? this.size(v));
       if (typeof v !== 'object' || v === null) throw new EncodeFail(`expected an object, got ${typeof v}`);
+      writer ??= compileWriter(name, names, countOf);
       return writer(buf, off, v as Record<string, unknown>, codecs, names, EncodeFail);
     },
     read(buf, cur) {
+      reader ??= compileReader(name, names);
       return reader(buf, cur, codecs, names, DecodeFail) as StructOut<F>;
     },
   };
