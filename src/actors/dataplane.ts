@@ -58,6 +58,9 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 /** Desired state + what VPP holds, with queued, coalesced transactions. */
 export class Dataplane {
   readonly desired = new ItemSet();
+  /** Views of `desired` for planning and applying (it is never replaced, only changed). */
+  private readonly linuxDesired = linuxItemsOf(this.desired);
+  private readonly tapHost = tapHostsFrom(this.desired);
   private actual = new ItemSet();
   private index = new NameIndex();
   private lastPlan: Plan | undefined;
@@ -237,7 +240,7 @@ export class Dataplane {
     }
     const what = members.length === 1 ? (members[0] as { change: Change }).change.what : `apply ${members.length} coalesced changes`;
     try {
-      const p = planVppDelta(changed, this.desired, this.actual, linuxItemsOf(this.desired));
+      const p = planVppDelta(changed, this.desired, this.actual, this.linuxDesired);
       const { ms } = await this.applyPlan(what, p);
       const ops = opsByMember(p.ops, members.map((m) => m.change.owner));
       members.forEach(({ id, change }, i) => out.set(id, { ok: true, value: this.report(change.what, ops[i] as Plan['ops'], ms, members.length) }));
@@ -255,7 +258,7 @@ export class Dataplane {
     const t0 = performance.now();
     this.lastPlan = p;
     this.applies++;
-    const r = await apply(this.ch, p.ops, this.index, { actual: this.actual, inPlace: true, tapHost: tapHostsFrom(this.desired) });
+    const r = await apply(this.ch, p.ops, this.index, { actual: this.actual, inPlace: true, tapHost: this.tapHost });
     this.lastOutcomes = r.outcomes;
     if (!r.ok) throw new TransactionError(what, r);
     this.writes += p.ops.length;

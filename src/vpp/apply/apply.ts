@@ -137,8 +137,23 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
   return { ok: false, error: rootCause(first.error), outcomes, revertErrors };
 }
 
-/** Groups sorted ops into steps (an empty step number produces no group). */
+/** Groups ops into steps in step order (an empty step number produces no group). */
 function bySteps(ops: readonly Op[]): Op[][] {
+  const groups: Op[][] = [];
+  let last: Op[] | undefined;
+  let sorted = true;
+  for (const op of ops) {
+    if (last !== undefined && (last[0] as Op).step === op.step) last.push(op);
+    else {
+      if (last !== undefined && (last[0] as Op).step > op.step) sorted = false;
+      groups.push((last = [op]));
+    }
+  }
+  // the planner returns ops sorted by step; anything else is grouped the slow way
+  return sorted ? groups : byStepsUnsorted(ops);
+}
+
+function byStepsUnsorted(ops: readonly Op[]): Op[][] {
   const groups = new Map<number, Op[]>();
   for (const op of ops) {
     const g = groups.get(op.step);

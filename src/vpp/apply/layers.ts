@@ -55,38 +55,61 @@ const NOTHING: ItemView = { get: () => undefined, has: () => false, dependents: 
 
 /** The VPP items of a set, as a view. */
 export function vppItemsOf(set: ItemView): ItemView {
-  return filtered(set, true);
+  return new Filtered(set, true);
 }
 
 /** The Linux items of a set, as a view. */
 export function linuxItemsOf(set: ItemView): ItemView {
-  return filtered(set, false);
+  return new Filtered(set, false);
 }
 
-function filtered(set: ItemView, vpp: boolean): ItemView {
-  const get = (k: string): Item | undefined => {
-    const it = set.get(k);
-    return it !== undefined && isVppItem(it) === vpp ? it : undefined;
-  };
-  return { get, has: (k) => get(k) !== undefined, dependents: (k) => only(set.dependents(k), (d) => get(d) !== undefined) };
+// Views are classes rather than objects of closures: a pod's plan makes several, and their
+// methods then cost nothing per view
+class Filtered implements ItemView {
+  constructor(
+    private readonly set: ItemView,
+    private readonly vpp: boolean,
+  ) {}
+
+  get(k: string): Item | undefined {
+    const it = this.set.get(k);
+    return it !== undefined && isVppItem(it) === this.vpp ? it : undefined;
+  }
+
+  has(k: string): boolean {
+    return this.get(k) !== undefined;
+  }
+
+  *dependents(k: string): Iterable<string> {
+    for (const d of this.set.dependents(k)) if (this.get(d) !== undefined) yield d;
+  }
 }
 
 /** `base` with `extra`'s items added where `base` has none (as `put` into a copy would). */
 function overlay(base: ItemView, extra: ItemView): ItemView {
-  if (extra === NOTHING) return base;
-  return {
-    get: (k) => extra.get(k) ?? base.get(k),
-    has: (k) => extra.has(k) || base.has(k),
-    dependents: (k) => {
-      const a = base.dependents(k);
-      const b = [...only(extra.dependents(k), (d) => !base.has(d))];
-      return b.length === 0 ? a : [...a, ...b];
-    },
-  };
+  return extra === NOTHING ? base : new Overlay(base, extra);
 }
 
-function* only(keys: Iterable<string>, keep: (k: string) => boolean): Iterable<string> {
-  for (const k of keys) if (keep(k)) yield k;
+class Overlay implements ItemView {
+  constructor(
+    private readonly base: ItemView,
+    private readonly extra: ItemView,
+  ) {}
+
+  get(k: string): Item | undefined {
+    return this.extra.get(k) ?? this.base.get(k);
+  }
+
+  has(k: string): boolean {
+    return this.extra.has(k) || this.base.has(k);
+  }
+
+  dependents(k: string): Iterable<string> {
+    const a = this.base.dependents(k);
+    let b: string[] | undefined;
+    for (const d of this.extra.dependents(k)) if (!this.base.has(d)) (b ??= []).push(d);
+    return b === undefined ? a : [...a, ...b];
+  }
 }
 
 /**
