@@ -128,9 +128,9 @@ export function since(t0: bigint): number {
 }
 
 /**
- * Compiles the sources (tsconfig.build.json) into a bench-private tree with its own copy of
- * the launchers, and returns those copies (relative to the repo): the compiled programs as the
- * container runs them, built from the sources as they are now. Not `dist/`: a build there
+ * Builds the sources as `npm run build` does (tsc, then scripts/bundle.js) into a bench-private
+ * tree with its own copy of the launchers, and returns those copies (relative to the repo): the
+ * programs as the container runs them, built from the sources as they are now. Not `dist/`: a build there
  * outlives the bench and goes stale. The tree sits under node_modules so its imports resolve.
  */
 export async function buildCompiledTree(): Promise<{ agent: string; bridge: string }> {
@@ -143,6 +143,8 @@ export async function buildCompiledTree(): Promise<{ agent: string; bridge: stri
     if (!existsSync(entry)) throw err;
     console.log(`# compiled with type errors:\n${err.stdout ?? err.message}`);
   });
+  // then the build's second step, as `npm run build` runs it: the launcher prefers its bundle
+  await promisify(execFile)(process.execPath, [join('scripts', 'bundle.js'), join(root, 'dist')]);
   await mkdir(join(root, 'bin'), { recursive: true });
   for (const f of ['launch.js', 'ipnet-agent.js', 'ipnet-vpp-bridge.js']) await copyFile(join('bin', f), join(root, 'bin', f));
   // under node_modules the repo's package.json no longer scopes these files: say they are ESM

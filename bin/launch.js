@@ -29,9 +29,14 @@ function compiledIsCurrent(compiled) {
   return false;
 }
 
-/** Imports `src/<name>.ts` (or its compiled twin) and calls its exported `main`. */
+/**
+ * Imports `src/<name>.ts` (or its compiled twin) and calls its exported `main`. The build's
+ * bundle (dist/app, scripts/bundle.js) loads faster than tsc's one file per module (dist/src),
+ * which still runs when it is the only build there is.
+ */
 export async function launch(name) {
-  const compiled = join(root, 'dist', 'src', `${name}.js`);
+  const bundled = join(root, 'dist', 'app', `${name}.js`);
+  const compiled = existsSync(bundled) ? bundled : join(root, 'dist', 'src', `${name}.js`);
   let mod;
   if (compiledIsCurrent(compiled)) {
     mod = await import(pathToFileURL(compiled).href);

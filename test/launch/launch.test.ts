@@ -50,6 +50,19 @@ test('a source edited after the build runs from the sources, with a warning', as
   t.regex(r.stderr, /dist\/ is older than src\//);
 });
 
+test('the build\'s bundle runs in preference to tsc\'s output, under the same staleness rule', async (t) => {
+  const { dir, source, compiled, at, prog } = await tree(t);
+  const bundled = join(dir, 'dist', 'app', 'main', 'prog.js');
+  await mkdir(join(dir, 'dist', 'app', 'main'), { recursive: true });
+  await writeFile(bundled, 'export function main() { console.log("bundled"); }\n');
+  await at(source, 1_700_000_000);
+  await at(compiled, 1_700_000_100);
+  await at(bundled, 1_700_000_100);
+  t.like(await prog(), { ran: 'bundled', stderr: '' });
+  await at(bundled, 1_699_999_000);
+  t.is((await prog()).ran, 'source');
+});
+
 test('no build runs the sources; no sources (the image) runs the build', async (t) => {
   const { dir, prog } = await tree(t);
   await rm(join(dir, 'dist'), { recursive: true });
