@@ -1,7 +1,7 @@
 /**
  * Issue 6 agent figures on the simulator: AddPod latency agent-side with its parts measured
- * alone (IPAM, the VPP transaction, the pod record), a burst of 100 concurrent AddPods, and
- * (agent-restart.ts) start-up with 250 pods + 1,000 peer records and the agent's RSS.
+ * alone (IPAM, the VPP transaction, the pod record) and a burst of 100 concurrent AddPods. The
+ * start-up figures (250 pods + 1,000 peer records, the agent's RSS) are agent-restart.bench.ts.
  * Pods are added through the pod actors (`PodRegistry.add`, what the CNI handler calls) with
  * `netns: false`: no pod network namespace is created, everything else is the real agent.
  */
@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PodRecords } from '../src/actors/pod-records.js';
 import { benchConfig, benchNode, container, since, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
-import { restartFigures } from './agent-restart.js';
 import { figure, fmt, percentile, report, sample } from './stats.js';
 
 const suite = 'agent';
@@ -151,6 +150,5 @@ export default async function (): Promise<void> {
     await addPodSequential(place);
     await addPodBurst(place);
   }
-  await restartFigures();
   figure(suite, 'load average at end', load());
 }

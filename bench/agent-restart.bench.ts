@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerOwner } from '../src/desired/index.js';
@@ -170,8 +171,13 @@ async function readyBase(child: ReturnType<typeof spawn>, lines: readonly LogLin
   }
 }
 
-/** Runs the start-up figures. */
-export async function restartFigures(): Promise<void> {
+/**
+ * Runs the start-up figures: alone with `npm run bench restart`, after the AddPod figures with
+ * `npm run bench agent` (both files match) and with everything in `npm run bench`.
+ */
+export default async function restartFigures(): Promise<void> {
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  figure(suite, 'load average at start (1/5/15 min, 2 cores)', load());
   const tmp = await tempDir('ipnet-restart-bench-');
   const vpp = await startSharedVpp(tmp.dir);
   try {
@@ -191,6 +197,7 @@ export async function restartFigures(): Promise<void> {
     const viaTsx = existsSync(join('dist', 'src', 'main', 'agent.js')) ? 'bin/ipnet-agent.js (a dist/ exists: compiled)' : 'bin/ipnet-agent.js under tsx';
     await spawnedRestart(tmp.dir, vpp.endpoint, 'bin/ipnet-agent.js', viaTsx);
     figure(suite, 'bench process RSS (simulator + bridge + in-process runs)', `${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MiB (not the agent's)`);
+    figure(suite, 'load average at end', load());
   } finally {
     await vpp.close();
     await tmp.remove();
