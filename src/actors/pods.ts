@@ -68,18 +68,14 @@ export class PodRegistry {
   add(podKey: string, container: PodContainer): Promise<PodWiring> {
     const actor = this.actorFor(podKey);
     return new Promise((resolve, reject) => {
-      const subs = [
-        actor.on('pod.wired', (e) => {
-          if (e.containerId !== container.containerId) return;
-          subs.forEach((s) => s.unsubscribe());
-          resolve(e.wiring);
-        }),
-        actor.on('pod.failed', (e) => {
-          if (e.containerId !== container.containerId) return;
-          subs.forEach((s) => s.unsubscribe());
-          reject(new PodWiringFailedError(podKey, e.error, e.revertError));
-        }),
-      ];
+      // one listener for both answers: each event type listened to leaves a set behind in
+      // the actor, which lives as long as the pod
+      const sub = actor.on('*', (e) => {
+        if (e.type === 'pod.deleted' || e.containerId !== container.containerId) return;
+        sub.unsubscribe();
+        if (e.type === 'pod.wired') resolve(e.wiring);
+        else reject(new PodWiringFailedError(podKey, e.error, e.revertError));
+      });
       actor.send({ type: 'cni.add', ...container });
     });
   }
