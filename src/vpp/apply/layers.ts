@@ -5,13 +5,13 @@
  * found, with the Linux items the Linux layer reports standing in as present, and never
  * plans a Linux op (a Linux item is neither created nor deleted through VPP).
  * `planVppDelta` sees the sets through filtered views, so one pod's plan costs O(its keys)
- * however many items the node holds; the full `planVpp` (resync) copies.
+ * however many items the node holds; the full `planVpp` (resync) plans every key through them.
  */
 import { ownedByIpnet } from '../../desired/descriptors.js';
 import { ItemSet } from '../../desired/itemset.js';
 import type { Item } from '../../desired/model.js';
 import { vppInterfaceKey } from '../../desired/keys.js';
-import { plan, planDelta, type ItemView, type Plan } from '../../desired/plan.js';
+import { planDelta, type ItemView, type Plan } from '../../desired/plan.js';
 import type { TapHostHint } from './context.js';
 
 /** Whether an item is realised in VPP (as opposed to Linux). */
@@ -31,16 +31,20 @@ export function ownsVpp(it: Item): boolean {
   return isVppItem(it) && ownedByIpnet(it);
 }
 
-function sets(desired: ItemSet, actualVpp: ItemSet, linux: Iterable<Item>): { d: ItemSet; a: ItemSet } {
-  const a = actualVpp.clone();
-  for (const it of linux) if (!isVppItem(it)) a.put(it);
-  return { d: vppItems(desired), a };
-}
-
-/** Full VPP plan; `linux` = Linux items known to exist (dependencies of AF_PACKETs). */
+/**
+ * Full VPP plan; `linux` = Linux items known to exist (dependencies of AF_PACKETs). Every key
+ * of either side is planned, through the same views as the delta plan: copying the desired
+ * VPP items and the actual set first (~8,000 items each at 250 pods + 1,000 peers) was a third
+ * of a start-up resync's planning.
+ */
 export function planVpp(desired: ItemSet, actualVpp: ItemSet, linux: Iterable<Item> = []): Plan {
-  const { d, a } = sets(desired, actualVpp, linux);
-  return plan(d, a, { owns: ownsVpp });
+  const present = new ItemSet();
+  for (const it of linux) if (!isVppItem(it)) present.put(it);
+  const keys = new Set<string>();
+  for (const it of desired) if (isVppItem(it)) keys.add(it.key);
+  for (const k of actualVpp.keys()) keys.add(k);
+  for (const k of present.keys()) keys.add(k);
+  return planDelta(keys, vppItemsOf(desired), overlay(actualVpp, present), { owns: ownsVpp });
 }
 
 /**
