@@ -27,14 +27,17 @@ export class VppApiCallError extends Error {
 export function attempt<T>(doing: string, call: () => Promise<T>): Promise<T> {
   // not an async function: its frame and extra promise per call were a pod add's largest
   // allocation in this layer; a call that throws before returning its promise still rejects
-  const wrapped = (err: unknown): never => {
-    throw new VppApiCallError(doing, err instanceof Error ? err : new Error(String(err)));
-  };
   try {
-    return call().then(undefined, wrapped);
+    return call().then(undefined, (err: unknown) => {
+      throw callError(doing, err);
+    });
   } catch (err) {
-    return Promise.reject(new VppApiCallError(doing, err instanceof Error ? err : new Error(String(err))));
+    return Promise.reject(callError(doing, err));
   }
+}
+
+function callError(doing: string, err: unknown): VppApiCallError {
+  return new VppApiCallError(doing, err instanceof Error ? err : new Error(String(err)));
 }
 
 /** The innermost cause of a chain of wrapped errors: what VPP or the bridge actually said. */
