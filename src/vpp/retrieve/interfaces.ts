@@ -44,20 +44,39 @@ function typeOf(d: InterfaceDetails): VppInterfaceType {
   }
 }
 
-/** Reads every interface and turns the tagged ones into items. */
-export async function retrieveInterfaces(ch: VppChannel, correlate: ItemSet | undefined): Promise<RetrievedInterfaces> {
+/** Everything VPP reports about its interfaces, before it is turned into items. */
+export interface InterfaceDump {
+  readonly all: readonly InterfaceDetails[];
+  readonly taps: Awaited<ReturnType<typeof dumpTaps>>;
+  readonly afps: Awaited<ReturnType<typeof dumpAfPackets>>;
+  readonly vxlans: Awaited<ReturnType<typeof dumpVxlans>>;
+  readonly unnumbered: Awaited<ReturnType<typeof dumpUnnumbered>>;
+  /** VRF and addresses of every interface but local0. */
+  readonly views: readonly InterfaceView[];
+}
+
+/** Reads every interface, then each one's VRF and addresses (both asked at once). */
+export async function dumpAllInterfaces(ch: VppChannel): Promise<InterfaceDump> {
   const all = await dumpInterfaces(ch);
+  const real = all.filter((d) => d.swIfIndex !== 0 && d.swIfIndex !== NONE);
+  const [taps, afps, vxlans, unnumbered, views] = await Promise.all([
+    dumpTaps(ch), dumpAfPackets(ch), dumpVxlans(ch), dumpUnnumbered(ch),
+    Promise.all(real.map(async (d): Promise<InterfaceView> => {
+      const [vrf, addresses] = await Promise.all([getTable(ch, d.swIfIndex), dumpAddresses(ch, d.swIfIndex)]);
+      return { details: d, vrf, addresses };
+    })),
+  ]);
+  return { all, taps, afps, vxlans, unnumbered, views };
+}
+
+/** Turns the tagged interfaces of a dump into items. */
+export function retrieveInterfaces({ all, taps, afps, vxlans, unnumbered, views: perIf }: InterfaceDump, correlate: ItemSet | undefined): RetrievedInterfaces {
   const index = new NameIndex();
   for (const d of all) {
     index.setVppName(d.vppName, d.swIfIndex);
     if (d.tag !== '') index.setIf(d.tag, d.swIfIndex);
   }
-  const real = all.filter((d) => d.swIfIndex !== 0 && d.swIfIndex !== NONE);
-  const [taps, afps, vxlans, unnumbered, perIf] = await Promise.all([
-    dumpTaps(ch), dumpAfPackets(ch), dumpVxlans(ch), dumpUnnumbered(ch),
-    Promise.all(real.map(async (d) => ({ d, vrf: await getTable(ch, d.swIfIndex), addresses: await dumpAddresses(ch, d.swIfIndex) }))),
-  ]);
-  const views = new Map<number, InterfaceView>(perIf.map((v) => [v.d.swIfIndex, { details: v.d, vrf: v.vrf, addresses: v.addresses }]));
+  const views = new Map<number, InterfaceView>(perIf.map((v) => [v.details.swIfIndex, v]));
   const items: Item[] = [];
   for (const { details: d, vrf, addresses } of views.values()) {
     if (d.tag === '') continue;

@@ -9,7 +9,7 @@
  */
 import type { VppChannel } from '../api/channel.js';
 import type { NameIndex } from '../api/names.js';
-import { dumpNeighbors } from '../api/neighbors.js';
+import { dumpNeighbors, type Neighbor } from '../api/neighbors.js';
 import { dumpProxyArp } from '../api/proxyarp.js';
 import { vppArp } from '../../desired/items.js';
 import { ItemSet } from '../../desired/itemset.js';
@@ -18,9 +18,9 @@ import { NODE_OWNER, type Item, type VppProxyArpValue } from '../../desired/mode
 import { item } from '../../desired/items.js';
 import { deepEqual } from '../../desired/itemset.js';
 import { adopt } from './adopt.js';
-import { retrieveInterfaces } from './interfaces.js';
-import { dumpL2, retrieveL2 } from './l2.js';
-import { dumpAllRoutes, retrieveRoutes } from './routes.js';
+import { dumpAllInterfaces, retrieveInterfaces, type InterfaceDump } from './interfaces.js';
+import { dumpL2, retrieveL2, type L2Dump } from './l2.js';
+import { dumpAllRoutes, retrieveRoutes, type RouteDump } from './routes.js';
 
 /** Kinds VPP 24.02 cannot be asked about through ipnet's message set. */
 export const WRITE_ONLY_KINDS: ReadonlySet<Item['kind']> = new Set(['vpp-ipscanneigh', 'vpp-stn-rule', 'vpp-punt-redirect']);
@@ -40,15 +40,36 @@ export interface Retrieved {
   readonly index: NameIndex;
 }
 
+/** Everything retrieve reads from VPP, before it is turned into items. */
+export interface VppDump {
+  readonly interfaces: InterfaceDump;
+  readonly neighbors: readonly Neighbor[];
+  readonly proxy: Awaited<ReturnType<typeof dumpProxyArp>>;
+  readonly routes: RouteDump;
+  readonly l2: L2Dump;
+}
+
+/**
+ * Reads everything retrieve reports. Every dump that needs no other's answer is asked at
+ * once: VPP answers one while the agent decodes another (routes and L2 need the interfaces
+ * only to be turned into items).
+ */
+export async function dumpVpp(ch: VppChannel): Promise<VppDump> {
+  const [interfaces, neighbors, proxy, routes, l2] = await Promise.all([dumpAllInterfaces(ch), dumpNeighbors(ch), dumpProxyArp(ch), dumpAllRoutes(ch), dumpL2(ch)]);
+  return { interfaces, neighbors, proxy, routes, l2 };
+}
+
 /** Dumps VPP into ipnet's items. */
 export async function retrieve(ch: VppChannel, opts: RetrieveOptions = {}): Promise<Retrieved> {
+  return itemsOf(await dumpVpp(ch), opts);
+}
+
+/** A dump as ipnet's items; `correlate` as for `retrieve`. */
+export function itemsOf(dump: VppDump, opts: RetrieveOptions = {}): Retrieved {
   const corr = opts.correlate;
-  // every dump that needs no other's answer is asked at once: VPP answers one while the
-  // agent decodes the last (routes and L2 need the interfaces only to be turned into items)
-  const [ifs, neighbors, proxy, routeDump, l2Dump] = await Promise.all([
-    retrieveInterfaces(ch, corr), dumpNeighbors(ch), dumpProxyArp(ch), dumpAllRoutes(ch), dumpL2(ch),
-  ]);
-  const items: Item[] = [...ifs.items, ...retrieveRoutes(routeDump, ifs.index, ifs.views, neighbors, corr), ...retrieveL2(l2Dump, ifs.index, corr)];
+  const { neighbors, proxy } = dump;
+  const ifs = retrieveInterfaces(dump.interfaces, corr);
+  const items: Item[] = [...ifs.items, ...retrieveRoutes(dump.routes, ifs.index, ifs.views, neighbors, corr), ...retrieveL2(dump.l2, ifs.index, corr)];
   for (const n of neighbors) {
     const name = ifs.index.ifName(n.swIfIndex);
     if (!n.isStatic || name === undefined) continue;
