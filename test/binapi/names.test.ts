@@ -44,6 +44,7 @@ test('IPv4, MAC, address and prefix helpers convert both ways', (t) => {
   t.deepEqual([...ip4Bytes('10.1.255.0')], [10, 1, 255, 0]);
   t.is(ip4String([192, 168, 0, 1]), '192.168.0.1');
   t.deepEqual([...macBytes('02:FE:0a:00:00:01')], [2, 254, 10, 0, 0, 1]);
+  t.deepEqual([...macBytes('ff:Af:90:09:aB:cd')], [255, 175, 144, 9, 171, 205]);
   t.is(macString([2, 254, 10, 0, 0, 1]), '02:fe:0a:00:00:01');
   t.deepEqual(address4('10.0.0.1'), { af: 0, un: { ip4: Uint8Array.from([10, 0, 0, 1]) } });
   t.is(addressString({ af: 0, un: { ip4: Uint8Array.from([10, 0, 0, 1]), ip6: new Uint8Array(16) } }), '10.0.0.1');
@@ -60,6 +61,10 @@ const badText: [string, () => unknown][] = [
   ['an IPv4 part above 255', () => ip4Bytes('10.1.1.256')],
   ['an IPv4 part with a leading zero', () => ip4Bytes('10.01.1.1')],
   ['a MAC with five octets', () => macBytes('02:fe:00:00:01')],
+  ['a MAC with a non-hex digit', () => macBytes('02:fe:0g:00:00:01')],
+  ['a MAC with dashes', () => macBytes('02-fe-0a-00-00-01')],
+  ['a MAC with a one-digit octet', () => macBytes('2:fe:0a:00:00:01:')],
+  ['a MAC with a trailing colon', () => macBytes('02:fe:0a:00:00:1:')],
   ['a prefix without a length', () => prefix4('10.0.0.0')],
   ['a prefix longer than 32', () => prefix4('10.0.0.0/33')],
 ];

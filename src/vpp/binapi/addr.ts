@@ -27,8 +27,25 @@ export function ip4String(b: ArrayLike<number>): string {
 
 /** "aa:bb:cc:dd:ee:ff" → 6 bytes; throws BinapiEncodeError on anything else. */
 export function macBytes(text: string): Uint8Array {
-  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text)) throw new BinapiEncodeError(`failed to parse MAC address "${text}"`);
-  return Uint8Array.from(text.split(':').map((h) => parseInt(h, 16)));
+  // a character loop: a pod add encodes two MACs, and regex + split + Uint8Array.from took
+  // ~12 µs each in the agent (1–1.5% of its CPU per AddPod)
+  const out = new Uint8Array(6);
+  if (text.length !== 17) throw new BinapiEncodeError(`failed to parse MAC address "${text}"`);
+  for (let i = 0; i < 6; i++) {
+    const hi = hexDigit(text.charCodeAt(3 * i));
+    const lo = hexDigit(text.charCodeAt(3 * i + 1));
+    if (hi < 0 || lo < 0 || (i < 5 && text.charCodeAt(3 * i + 2) !== 58)) throw new BinapiEncodeError(`failed to parse MAC address "${text}"`);
+    out[i] = hi * 16 + lo;
+  }
+  return out;
+}
+
+/** Value of a hex digit's char code; -1 for anything else. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48; // 0-9
+  if (c >= 97 && c <= 102) return c - 87; // a-f
+  if (c >= 65 && c <= 70) return c - 55; // A-F
+  return -1;
 }
 
 /** 6 bytes → "aa:bb:cc:dd:ee:ff" (lowercase, as VPP prints). */
