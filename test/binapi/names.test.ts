@@ -42,6 +42,9 @@ test('VppApiError carries the retval, its name and what was being done', (t) => 
 
 test('IPv4, MAC, address and prefix helpers convert both ways', (t) => {
   t.deepEqual([...ip4Bytes('10.1.255.0')], [10, 1, 255, 0]);
+  t.deepEqual([...ip4Bytes('0.99.100.249')], [0, 99, 100, 249]);
+  t.throws(() => ip4Bytes('10.1.1.256'), { message: 'failed to parse IPv4 address "10.1.1.256": bad part "256"' });
+  t.throws(() => ip4Bytes('10.1.1'), { message: 'failed to parse IPv4 address "10.1.1": not 4 dotted parts' });
   t.is(ip4String([192, 168, 0, 1]), '192.168.0.1');
   t.deepEqual([...macBytes('02:FE:0a:00:00:01')], [2, 254, 10, 0, 0, 1]);
   t.deepEqual([...macBytes('ff:Af:90:09:aB:cd')], [255, 175, 144, 9, 171, 205]);
@@ -60,6 +63,10 @@ const badText: [string, () => unknown][] = [
   ['an IPv4 address with three parts', () => ip4Bytes('10.1.1')],
   ['an IPv4 part above 255', () => ip4Bytes('10.1.1.256')],
   ['an IPv4 part with a leading zero', () => ip4Bytes('10.01.1.1')],
+  ['an IPv4 address with an empty part', () => ip4Bytes('10..1.1')],
+  ['an IPv4 address with a sign', () => ip4Bytes('10.+1.1.1')],
+  ['an IPv4 address with five parts', () => ip4Bytes('10.1.1.1.1')],
+  ['an IPv4 part of four digits', () => ip4Bytes('10.1.1.0001')],
   ['a MAC with five octets', () => macBytes('02:fe:00:00:01')],
   ['a MAC with a non-hex digit', () => macBytes('02:fe:0g:00:00:01')],
   ['a MAC with dashes', () => macBytes('02-fe-0a-00-00-01')],

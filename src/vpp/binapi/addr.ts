@@ -8,16 +8,34 @@ import { AddressFamily } from './types.js';
 
 /** "a.b.c.d" → 4 bytes; throws BinapiEncodeError on anything else. */
 export function ip4Bytes(text: string): Uint8Array {
-  const parts = text.split('.');
+  // character loops, not split + a regex per part: a pod add encodes several addresses
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 46) dots++;
+  if (dots !== 3) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": not 4 dotted parts`);
   const out = new Uint8Array(4);
-  if (parts.length !== 4) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": not 4 dotted parts`);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i] ?? '';
-    const n = /^(0|[1-9][0-9]{0,2})$/.test(p) ? Number(p) : NaN;
-    if (!(n >= 0 && n <= 255)) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": bad part "${p}"`);
-    out[i] = n;
+  let start = 0;
+  for (let part = 0; part < 4; part++) {
+    let end = text.indexOf('.', start);
+    if (end < 0) end = text.length;
+    const n = octet(text, start, end);
+    if (n < 0) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": bad part "${text.slice(start, end)}"`);
+    out[part] = n;
+    start = end + 1;
   }
   return out;
+}
+
+/** Decimal 0-255 written without a leading zero in text[start, end); -1 for anything else. */
+function octet(text: string, start: number, end: number): number {
+  const len = end - start;
+  if (len < 1 || len > 3 || (len > 1 && text.charCodeAt(start) === 48)) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n <= 255 ? n : -1;
 }
 
 /** First 4 bytes → "a.b.c.d". */
