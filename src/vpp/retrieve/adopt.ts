@@ -12,7 +12,11 @@ export const RETRIEVED_OWNER = 'vpp';
 
 /** The retrieved item with owner and dependencies of its desired twin; `sb` marks foreign items. */
 export function adopt(it: Item, correlate: ItemSet | undefined, foreign = false): Item {
-  const want = correlate?.get(it.key);
+  return adoptAs(it, correlate?.get(it.key), foreign);
+}
+
+/** `adopt` with the desired twin already looked up (`undefined`: nobody desires the key). */
+export function adoptAs(it: Item, want: Item | undefined, foreign = false): Item {
   if (want !== undefined && want.kind === it.kind) {
     // VPP holds exactly what is desired (nearly every item of a resync): the desired item is
     // what the copy below would be, field for field. The actual set then keeps no second copy
