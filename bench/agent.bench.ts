@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { PodRecords } from '../src/actors/pod-records.js';
 import { benchConfig, benchNode, container, since, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
 import { recordCalls, replayAddPods } from './agent-floor.js';
+import { allocatedPerCall, watchGc } from './heap-figures.js';
 import { figure, fmt, percentile, report, sample } from './stats.js';
 
 const suite = 'agent';
@@ -97,10 +98,14 @@ async function addPodSequential(place: VppPlace): Promise<void> {
       return v;
     };
     const addCpu: number[] = [];
+    const spans: [number, number][] = [];
+    const gc = watchGc();
     for (let i = 0; i < n; i++) {
       const w0 = dataplane.writes;
       const cpu0 = process.cpuUsage();
+      const s0 = performance.now();
       ips.add((await timed(adds, () => pods.add(`bench/pod-${i}`, container(i)))).ip);
+      spans.push([s0, performance.now()]);
       const cpu = process.cpuUsage(cpu0);
       addCpu.push((cpu.user + cpu.system) / 1000);
       vppOps += dataplane.writes - w0;
@@ -111,6 +116,7 @@ async function addPodSequential(place: VppPlace): Promise<void> {
       await timed(rec, () => records.put(`parts/pod-${i}`, c, { ip, gateway: '', mac: '', vppIfName: '', hostIfName: 'eth0' }));
       floor.push(...(await replayAddPods(client, vppCalls, 1, i + 1)));
     }
+    const gcs = gc.stop(spans);
     if (ips.size !== n) throw new Error(`expected ${n} distinct pod IPs, got ${ips.size}`);
     report(suite, `AddPod sequential, 10→${10 + 2 * n} pods (target ≤2ms/≤10ms)`, adds, `vppOps/pod=${(vppOps / n).toFixed(1)}; process CPU/AddPod p50=${fmt(percentile(addCpu, 50))} p99=${fmt(percentile(addCpu, 99))}`);
     report(suite, '  of which the first 50 (10→110 pods)', (adds).slice(0, 50));
@@ -120,6 +126,11 @@ async function addPodSequential(place: VppPlace): Promise<void> {
     report(suite, '  part: pod record put alone (store persist)', rec);
     const sum = [alloc, txn, rec].reduce((acc, xs) => acc + percentile(xs, 50), 0);
     figure(suite, '  sum of the parts\' p50', `${fmt(sum)} vs AddPod p50 ${fmt(percentile(adds, 50))}`);
+    // GC pauses land in whichever add is waiting on VPP when they come: they make most of the p99
+    const clear = adds.filter((_, i) => !gcs.hit.has(i));
+    figure(suite, '  GC pauses during the run (adds, parts, baseline)', `${gcs.text}; AddPods overlapping a pause: ${gcs.hit.size} of ${n}, the others p50=${fmt(percentile(clear, 50))} p99=${fmt(percentile(clear, 99))}`);
+    const bytes = await allocatedPerCall(50, (i) => pods.add(`heap/pod-${i}`, container(i, 7)));
+    figure(suite, '  heap allocated per AddPod (50 more adds)', `${(bytes / 1024).toFixed(1)} KB${place === 'embedded' ? ' (the simulator\'s included)' : ''}`);
     report(suite, `  baseline: the same ${vppCalls.length} VPP calls, bare client`, floor, `(TAP create, then the rest in one message); AddPod p50 / baseline p50 = ${(percentile(adds, 50) / percentile(floor, 50)).toFixed(2)}x`);
   });
 }
