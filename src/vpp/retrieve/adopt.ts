@@ -28,6 +28,16 @@ export function adoptAs(it: Item, want: Item | undefined, foreign = false): Item
   return (foreign ? { ...it, owner: RETRIEVED_OWNER, origin: 'sb' } : { ...it, owner: RETRIEVED_OWNER }) as Item;
 }
 
+/**
+ * The desired item when VPP holds exactly it: `want` (looked up by the key the builder would
+ * give `value`) of the builder's kind and `derivedFrom`, with an equal value. That is what
+ * `adoptAs` returns for the built item, so the caller builds one (key, dependencies, copy)
+ * only when this is undefined: a restart finds nearly every item unchanged.
+ */
+export function desiredTwin(want: Item | undefined, kind: Item['kind'], value: object, derivedFrom?: string): Item | undefined {
+  return want !== undefined && want.kind === kind && want.derivedFrom === derivedFrom && sameValue(value, want.value) ? want : undefined;
+}
+
 /** Structural equality of item values (plain data, absent = undefined), allocating nothing. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;

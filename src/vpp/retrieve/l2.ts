@@ -9,8 +9,9 @@ import { dumpBridgeDomains, dumpL2Fib, type BridgeDomainDetails, type L2FibEntry
 import type { NameIndex } from '../api/names.js';
 import { bdMember, vppBridgeDomain, vppL2Fib } from '../../desired/items.js';
 import type { ItemSet } from '../../desired/itemset.js';
-import { NODE_OWNER, type Item } from '../../desired/model.js';
-import { adopt } from './adopt.js';
+import { vppBdMemberKey, vppBridgeDomainKey, vppL2FibKey } from '../../desired/keys.js';
+import { NODE_OWNER, type Item, type VppBridgeDomainMemberValue, type VppL2FibValue } from '../../desired/model.js';
+import { adopt, adoptAs, desiredTwin } from './adopt.js';
 
 /** Bridge domains and the L2 FIB, as VPP reports them. */
 export interface L2Dump {
@@ -33,18 +34,25 @@ export function retrieveL2({ bds, fib }: L2Dump, index: NameIndex, correlate: It
     names.set(b.bdId, b.tag);
     index.setBd(b.tag, b.bdId);
     out.push(adopt(vppBridgeDomain({ name: b.tag, learn: b.learn, forward: b.forward, flood: b.flood, unknown_unicast_flood: b.uuFlood }, NODE_OWNER), correlate));
+    const bdKey = vppBridgeDomainKey(b.tag);
     for (const m of b.members) {
       const name = index.ifName(m.swIfIndex);
-      if (name !== undefined) out.push(adopt(bdMember(b.tag, name, m.swIfIndex === b.bvi, m.shg, NODE_OWNER), correlate));
+      if (name === undefined) continue;
+      const bvi = m.swIfIndex === b.bvi;
+      const want = correlate?.get(vppBdMemberKey(b.tag, name));
+      const value: VppBridgeDomainMemberValue = { bridge_domain: b.tag, name, bridged_virtual_interface: bvi, split_horizon_group: m.shg };
+      out.push(desiredTwin(want, 'vpp-bd-member', value, bdKey) ?? adoptAs(bdMember(b.tag, name, bvi, m.shg, NODE_OWNER), want));
     }
   }
   for (const e of fib) {
     const bd = names.get(e.bdId);
     const name = index.ifName(e.swIfIndex);
     if (bd === undefined || name === undefined || !e.isStatic || e.bviMac || e.filterMac) continue;
-    out.push(adopt(vppL2Fib({
+    const value: VppL2FibValue = {
       bridge_domain: bd, phys_address: e.mac, outgoing_interface: name, static_config: true, bridged_virtual_interface: false, action: 'FORWARD',
-    }, NODE_OWNER), correlate));
+    };
+    const want = correlate?.get(vppL2FibKey(bd, e.mac));
+    out.push(desiredTwin(want, 'vpp-l2fib', value) ?? adoptAs(vppL2Fib(value, NODE_OWNER), want));
   }
   return out;
 }

@@ -13,11 +13,11 @@ import { dumpNeighbors, type Neighbor } from '../api/neighbors.js';
 import { dumpProxyArp } from '../api/proxyarp.js';
 import { vppArp } from '../../desired/items.js';
 import { ItemSet } from '../../desired/itemset.js';
-import { VPP_PROXY_ARP_KEY } from '../../desired/keys.js';
-import { NODE_OWNER, type Item, type VppProxyArpValue } from '../../desired/model.js';
+import { VPP_PROXY_ARP_KEY, vppArpKey } from '../../desired/keys.js';
+import { NODE_OWNER, type Item, type VppArpValue, type VppProxyArpValue } from '../../desired/model.js';
 import { item } from '../../desired/items.js';
 import { deepEqual } from '../../desired/itemset.js';
-import { adopt } from './adopt.js';
+import { adopt, adoptAs, desiredTwin } from './adopt.js';
 import { dumpAllInterfaces, retrieveInterfaces, type InterfaceDump } from './interfaces.js';
 import { dumpL2, retrieveL2, type L2Dump } from './l2.js';
 import { dumpAllRoutes, retrieveRoutes, type RouteDump } from './routes.js';
@@ -73,7 +73,9 @@ export function itemsOf(dump: VppDump, opts: RetrieveOptions = {}): Retrieved {
   for (const n of neighbors) {
     const name = ifs.index.ifName(n.swIfIndex);
     if (!n.isStatic || name === undefined) continue;
-    items.push(adopt(vppArp({ interface: name, ip_address: n.ip, phys_address: n.mac, static: true }, NODE_OWNER), corr));
+    const value: VppArpValue = { interface: name, ip_address: n.ip, phys_address: n.mac, static: true };
+    const want = corr?.get(vppArpKey(name, n.ip));
+    items.push(desiredTwin(want, 'vpp-arp', value) ?? adoptAs(vppArp(value, NODE_OWNER), want));
   }
   if (proxy.ranges.length > 0 || proxy.interfaces.length > 0) {
     const value: VppProxyArpValue = {

@@ -15,11 +15,11 @@ import type { NameIndex } from '../api/names.js';
 import type { Neighbor } from '../api/neighbors.js';
 import { item, vppRoute } from '../../desired/items.js';
 import type { ItemSet } from '../../desired/itemset.js';
-import { ipOf, lenOf, networkOf, vppInterfaceKey, vppVrfTableKey } from '../../desired/keys.js';
+import { ipOf, lenOf, networkOf, vppInterfaceKey, vppRouteKey, vppVrfTableKey } from '../../desired/keys.js';
 import { isIpnetInterfaceName } from '../../desired/naming.js';
 import { NODE_OWNER, type Item, type VppRouteValue } from '../../desired/model.js';
 import { compact } from '../../desired/items.js';
-import { adopt, adoptAs } from './adopt.js';
+import { adopt, adoptAs, desiredTwin } from './adopt.js';
 import type { InterfaceView } from './interfaces.js';
 
 const ANY = '0.0.0.0';
@@ -117,15 +117,18 @@ export function retrieveRoutes(
       for (const p of r.paths) {
         const v = valueOf(r, p, index);
         if (v === undefined) continue;
-        // the item's own key is the look-up key: building it once per route, not three times
-        // (with its address arithmetic), was a tenth of a start-up resync's conversion
-        const route = vppRoute(v, NODE_OWNER);
-        const want = correlate?.get(route.key);
+        // the key is built once (with its address arithmetic) and looked up once: three of
+        // each per route were a tenth of a start-up resync's conversion
+        const want = correlate?.get(vppRouteKey(v.vrf_id, v.dst_network, v.next_hop_addr));
         if (want === undefined && adjacency.has(`${r.prefix}|${p.swIfIndex}|${p.nextHop}`) && !leftover(v, correlate)) continue;
+        const twin = desiredTwin(want, 'vpp-route', v);
+        if (twin !== undefined) {
+          out.push(twin);
+          continue;
+        }
         // the desired value may write the destination with host bits: the same route, as desired
-        const dst = want?.kind === 'vpp-route' ? want.value.dst_network : v.dst_network;
-        const same = dst === v.dst_network || networkOf(dst) !== r.prefix;
-        out.push(adoptAs(same ? route : vppRoute({ ...v, dst_network: dst }, NODE_OWNER), want));
+        const dst = want?.kind === 'vpp-route' && want.value.dst_network !== v.dst_network && networkOf(want.value.dst_network) === r.prefix ? want.value.dst_network : v.dst_network;
+        out.push(adoptAs(vppRoute({ ...v, dst_network: dst }, NODE_OWNER), want));
       }
     }
   });
