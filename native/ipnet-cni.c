@@ -178,7 +178,9 @@ int main(void) {
       if (wait_fd(fd, POLLOUT, deadline) <= 0) return cni_error(11, "timed out sending the request to the ipnet agent", details);
       continue;
     }
-    return unreachable(cmd, path, errno);
+    /* connected, then hung up (EPIPE, ECONNRESET): the agent was there and may have taken part
+       of the request, so even a DEL is not known to be done; kubelet retries on 11 */
+    return cni_error(11, "the ipnet agent closed the connection before taking the request", strerror(errno));
   }
 
   unsigned char head[4];

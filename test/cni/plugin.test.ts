@@ -180,6 +180,11 @@ test('an agent that does not answer in time, or hangs up, gets code 11 from the 
     const r = await runPlugin(plugin, { ...kubeletEnv(cmd, containerId(), '/var/run/netns/x') }, config(socket2));
     t.is(r.exitCode, 1, cmd);
     t.like(r.json, { code: 11 }, cmd);
+    // a request larger than the socket buffer is still being sent when the agent hangs up: the
+    // send fails, and that too is a hang-up (a DEL is not known to be done), not an absent agent
+    const big = await runPlugin(plugin, { ...kubeletEnv(cmd, containerId(), '/var/run/netns/x') }, config(socket2, { padding: 'x'.repeat(900_000) }));
+    t.is(big.exitCode, 1, `${cmd} with a 900 kB request`);
+    t.like(big.json, { code: 11 }, `${cmd} with a 900 kB request`);
   }
 });
 
