@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PodRecords } from '../src/actors/pod-records.js';
-import { benchConfig, benchNode, container, since, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
+import { benchConfig, benchNode, buildCompiledTree, container, since, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
 import { recordCalls, replayAddPods } from './agent-floor.js';
 import { allocatedPerCall, watchGc } from './heap-figures.js';
 import { figure, fmt, percentile, report, sample } from './stats.js';
@@ -45,7 +45,10 @@ async function withAgent(place: VppPlace, fn: (a: InProcessAgent) => Promise<voi
 /** The bridge CLI with the simulator behind it, in its own process; resolves once it is ready. */
 async function startBridgeProcess(dir: string): Promise<{ endpoint: string; stop: () => Promise<void> }> {
   const endpoint = `ipc://${join(dir, 'vpp-bridge.sock')}`;
-  const child = spawn(process.execPath, [join(root, 'bin/ipnet-vpp-bridge.js'), '--listen', endpoint, '--backend', 'sim'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  // compiled, as the container runs it: from the sources, tsx's loader thread and its wrappers
+  // made the simulated VPP's side of every call slower than the agent's own
+  const bridge = (await buildCompiledTree()).bridge;
+  const child = spawn(process.execPath, [join(root, bridge), '--listen', endpoint, '--backend', 'sim'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`bridge child exited ${code}`)));
@@ -67,7 +70,7 @@ function need<T>(v: T | undefined, what: string): T {
 
 /** Figure 1: sequential AddPods, each followed by its three parts done alone for a twin pod. */
 async function addPodSequential(place: VppPlace): Promise<void> {
-  figure(suite, `-- simulated VPP ${place === 'process' ? 'in its own process (bridge CLI child): agent side alone' : 'embedded in the agent process'}`, '');
+  figure(suite, `-- simulated VPP ${place === 'process' ? 'in its own process (compiled bridge CLI child): agent side alone' : 'embedded in the agent process'}`, '');
   await withAgent(place, async ({ state, vpp, pods: out }) => {
     const pods = need(out.pods, 'pods');
     const dataplane = need(out.dataplane, 'dataplane');
