@@ -6,6 +6,8 @@
  */
 import type { Op, Store } from '../store/types.js';
 import type { PodContainer, PodWiring } from '../machines/pod.js';
+import { netnsExists } from '../linux/netns.js';
+import { parseNetnsPath } from '../linux/netns-path.js';
 
 /** One wired pod as persisted. */
 export interface PodRecord {
@@ -57,5 +59,34 @@ export class PodRecords {
   /** Forgets a pod. */
   async delete(podKey: string): Promise<void> {
     await this.store.delete(this.prefix + podKey);
+  }
+}
+
+/**
+ * The records whose sandbox still exists; the others are forgotten. A pod's network namespace
+ * outlives nothing but its sandbox: after a node reboot (or a sandbox torn down while the agent
+ * was away) its record names a namespace that is gone. Re-wiring it would fail at every resync
+ * and keep the agent from ever becoming ready, so the record goes: the IP reconcile then frees
+ * its IP, the resync removes its VPP items, and kubelet's ADD for a new sandbox starts afresh.
+ */
+export async function withLiveSandboxes(records: PodRecords, known: readonly PodRecord[], warn: (msg: string) => void): Promise<PodRecord[]> {
+  const alive = await Promise.all(known.map((r) => sandboxExists(r.container.netns)));
+  const out: PodRecord[] = [];
+  for (const [i, r] of known.entries()) {
+    if (alive[i]) {
+      out.push(r);
+      continue;
+    }
+    warn(`forgetting pod ${r.podKey}: its network namespace ${r.container.netns} is gone`);
+    await records.delete(r.podKey);
+  }
+  return out;
+}
+
+async function sandboxExists(netns: string): Promise<boolean> {
+  try {
+    return await netnsExists(parseNetnsPath(netns));
+  } catch {
+    return false;
   }
 }

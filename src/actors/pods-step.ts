@@ -15,7 +15,7 @@ import { History, parseHistoryQuery } from './history.js';
 import { inspectInto } from './inspect.js';
 import { attachInspection } from './inspection-hookup.js';
 import { podDriver, podRef } from './pod-driver.js';
-import { PodRecords } from './pod-records.js';
+import { PodRecords, withLiveSandboxes } from './pod-records.js';
 import { reconcileAllocations } from './reconcile.js';
 import { PodRegistry } from './pods.js';
 import { PeerRegistry, peerAddressing } from './peers.js';
@@ -87,7 +87,9 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       lap('peersDesired');
 
       // pods wired before a restart: put back into the desired state before the first resync
-      const known = await records.list((m) => log.warn(m));
+      const stored = await records.list((m) => log.warn(m));
+      // without netns handling (no root) the agent never looks into sandboxes: it keeps them all
+      const known = opts.netns ? await withLiveSandboxes(records, stored, (m) => log.warn(m)) : stored;
       // an IP without a pod record belongs to an ADD that never answered (or a DEL past its record)
       await reconcileAllocations(ipam, known, log, state.kube?.livePods());
       await dataplane.setDesired({ pods: known.map((r) => ({ ...podRef(r.podKey), containerId: r.container.containerId, netns: r.container.netns, ifName: r.container.ifName, ip: r.wiring.ip })) });
