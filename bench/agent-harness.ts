@@ -3,11 +3,12 @@
  * agent composed in-process exactly as `src/main/agent.ts` does (minus signal handling), a
  * simulator + bridge that outlive agents, and a store pre-filled with peer node records.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startAgent, type Agent } from '../src/actors/agent.js';
 import { hostStep } from '../src/actors/host-step.js';
@@ -18,8 +19,6 @@ import { compileConfig, formatProblem, type Config } from '../src/config/index.j
 import { encodeNodeRecord, nodeIdKey } from '../src/nodesync/record.js';
 import { openStore } from '../src/store/open.js';
 import { createLogger } from '../src/util/log.js';
-import { BridgeServer } from '../src/vpp/bridge/server.js';
-import { VppSimulator } from '../src/vpp/sim/simulator.js';
 
 /** Node name of the agent under test (peers are `peer-<id>`). */
 export const benchNode = 'bench-node';
@@ -77,23 +76,33 @@ export async function startInProcess(config: Config): Promise<InProcessAgent> {
   return { agent, state, vpp, pods };
 }
 
-/** A simulated VPP behind a bridge on an ipc socket; both outlive the agents using it. */
-export interface SharedVpp {
-  readonly sim: VppSimulator;
+/** A simulated VPP in its own process (the compiled bridge CLI), outliving the agents using it. */
+export interface BridgeChild {
   readonly endpoint: string;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
-/** Starts a simulator and its bridge in `dir`. */
-export async function startSharedVpp(dir: string): Promise<SharedVpp> {
-  const sim = new VppSimulator({ seed: 6 });
-  const server = await BridgeServer.start({ listen: `ipc://${join(dir, 'bridge.sock')}`, backend: sim });
+/**
+ * Starts the bridge CLI with the simulator behind it, compiled as the container runs it (see
+ * `buildCompiledTree`): from the sources, tsx's loader thread and wrappers made the simulated
+ * VPP's side of every call slower than the agent's own. Resolves once it listens.
+ */
+export async function startBridgeChild(dir: string): Promise<BridgeChild> {
+  const endpoint = `ipc://${join(dir, 'vpp-bridge.sock')}`;
+  const bridge = (await buildCompiledTree()).bridge;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const child = spawn(process.execPath, [join(root, bridge), '--listen', endpoint, '--backend', 'sim'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bridge child exited ${code}`)));
+  });
   return {
-    sim,
-    endpoint: server.endpoint,
-    async close() {
-      await server.close();
-      await sim.close();
+    endpoint,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
     },
   };
 }

@@ -5,18 +5,14 @@
  * Pods are added through the pod actors (`PodRegistry.add`, what the CNI handler calls) with
  * `netns: false`: no pod network namespace is created, everything else is the real agent.
  */
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PodRecords } from '../src/actors/pod-records.js';
-import { benchConfig, benchNode, buildCompiledTree, container, since, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
+import { benchConfig, benchNode, container, since, startBridgeChild, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
 import { recordCalls, replayAddPods } from './agent-floor.js';
 import { allocatedPerCall, watchGc } from './heap-figures.js';
 import { figure, fmt, percentile, report, sample } from './stats.js';
 
 const suite = 'agent';
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Where the simulated VPP runs: `embedded` in the agent's process (the standalone default),
@@ -28,7 +24,7 @@ type VppPlace = 'embedded' | 'process';
 /** Runs `fn` against a fresh in-process agent with its own VPP simulator, then stops it. */
 async function withAgent(place: VppPlace, fn: (a: InProcessAgent) => Promise<void>): Promise<void> {
   const tmp = await tempDir('ipnet-agent-bench-');
-  const vpp = place === 'process' ? await startBridgeProcess(tmp.dir) : undefined;
+  const vpp = place === 'process' ? await startBridgeChild(tmp.dir) : undefined;
   try {
     const a = await startInProcess(benchConfig(tmp.dir, vpp?.endpoint ?? 'embedded'));
     try {
@@ -40,27 +36,6 @@ async function withAgent(place: VppPlace, fn: (a: InProcessAgent) => Promise<voi
     await vpp?.stop();
     await tmp.remove();
   }
-}
-
-/** The bridge CLI with the simulator behind it, in its own process; resolves once it is ready. */
-async function startBridgeProcess(dir: string): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-  const endpoint = `ipc://${join(dir, 'vpp-bridge.sock')}`;
-  // compiled, as the container runs it: from the sources, tsx's loader thread and its wrappers
-  // made the simulated VPP's side of every call slower than the agent's own
-  const bridge = (await buildCompiledTree()).bridge;
-  const child = spawn(process.execPath, [join(root, bridge), '--listen', endpoint, '--backend', 'sim'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`bridge child exited ${code}`)));
-  });
-  return {
-    endpoint,
-    async stop() {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
 }
 
 function need<T>(v: T | undefined, what: string): T {

@@ -4,10 +4,10 @@
  * unchanged pods). Layout: `/ipnet/pods/<node>/<namespace>/<name>` →
  * `{"containerId","netns","ifName","ip","gateway","mac"}`.
  */
-import type { Op, Store } from '../store/types.js';
-import type { PodContainer, PodWiring } from '../machines/pod.js';
-import { netnsExists } from '../linux/netns.js';
+import { existsSync } from 'node:fs';
 import { parseNetnsPath } from '../linux/netns-path.js';
+import type { PodContainer, PodWiring } from '../machines/pod.js';
+import type { Op, Store } from '../store/types.js';
 
 /** One wired pod as persisted. */
 export interface PodRecord {
@@ -70,10 +70,9 @@ export class PodRecords {
  * its IP, the resync removes its VPP items, and kubelet's ADD for a new sandbox starts afresh.
  */
 export async function withLiveSandboxes(records: PodRecords, known: readonly PodRecord[], warn: (msg: string) => void): Promise<PodRecord[]> {
-  const alive = await Promise.all(known.map((r) => sandboxExists(r.container.netns)));
   const out: PodRecord[] = [];
-  for (const [i, r] of known.entries()) {
-    if (alive[i]) {
+  for (const r of known) {
+    if (sandboxExists(r.container.netns)) {
       out.push(r);
       continue;
     }
@@ -83,9 +82,10 @@ export async function withLiveSandboxes(records: PodRecords, known: readonly Pod
   return out;
 }
 
-async function sandboxExists(netns: string): Promise<boolean> {
+/** Checked synchronously: start-up only, and 250 checks cost ~2 ms this way, ~10–14 ms through the thread pool. */
+function sandboxExists(netns: string): boolean {
   try {
-    return await netnsExists(parseNetnsPath(netns));
+    return existsSync(parseNetnsPath(netns).path);
   } catch {
     return false;
   }
