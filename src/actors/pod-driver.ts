@@ -69,9 +69,9 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
     // also frees an ADD's uncommitted reservation only once its VPP items are gone.
     const forgotten = await step('forget pod record', () => deps.records.delete(input.podKey));
     if (deps.netns) {
-      await step('unwire netns', () =>
-        unwirePod({ netns: safeNetns(c.netns), ifname: c.ifName, mode, hostIfName: hostVethName(c.containerId), ip: input.wiring?.ip ?? '', gateway }),
-      );
+      // a failed ADD has no wiring yet: its IP is still held (released last, below)
+      const ip = input.wiring?.ip ?? ipam.get(pod)?.ip ?? '';
+      await step('unwire netns', () => unwirePod({ netns: safeNetns(c.netns), ifname: c.ifName, mode, hostIfName: hostVethName(c.containerId), ip, gateway }));
     }
     await step('remove VPP items', () => dataplane.removePod(pod.namespace, pod.name));
     if (forgotten) await step('release IP', () => ipam.release(pod));

@@ -93,11 +93,12 @@ export function podSideLines(w: PodWiring): string[] {
 }
 
 function tapUndoLines(w: Pick<PodWiring, 'ifname' | 'ip' | 'gateway'>): string[] {
-  // `neigh` failures end the ip process even under -force, so it goes last.
+  // `neigh` failures end the ip process even under -force, so it goes last; so does a
+  // malformed line, hence no `addr del` without an address (an ADD that failed before it had one)
   return [
     batchLine('route', 'del', 'default', 'via', w.gateway, 'dev', w.ifname),
     batchLine('route', 'del', `${w.gateway}/32`, 'dev', w.ifname),
-    batchLine('addr', 'del', `${w.ip}/32`, 'dev', w.ifname),
+    ...(w.ip === '' ? [] : [batchLine('addr', 'del', `${w.ip}/32`, 'dev', w.ifname)]),
     batchLine('neigh', 'del', w.gateway, 'dev', w.ifname),
   ];
 }
