@@ -12,8 +12,9 @@ import { podTapsOnly } from '../../src/actors/vpp-step.js';
 import { startBridge, tempDir as bridgeDir } from '../bridge/harness.js';
 import { containerId, ensurePlugin, ipJson, runPlugin, tempNetns } from '../cni/_harness.js';
 import { bridgedAgentYaml, removeDir, startAgentProcess, type AgentProcess } from '../helpers/agent.js';
+import { startEtcd } from '../helpers/etcd.js';
 
-const agentYaml = (bridge: string) => bridgedAgentYaml('crash-node', bridge);
+const agentYaml = (bridge: string, store?: string) => bridgedAgentYaml('crash-node', bridge, store);
 
 const POD = 'default/crash-pod';
 const env = (command: string, cid: string, netns: string) => ({
@@ -66,18 +67,18 @@ async function killedAt(sim: VppSimulator, agent: AgentProcess, k: number, run: 
 }
 
 /** One node for a crash loop: the simulator and bridge outlive the agent, which the test restarts. */
-async function node(t: ExecutionContext) {
+async function node(t: ExecutionContext, store?: string) {
   const plugin = await ensurePlugin();
   const sim = new VppSimulator({ host: podTapsOnly() });
   t.teardown(() => sim.close());
   const bridge = await startBridge(t, sim, await bridgeDir(t, 'ipnet-crash-'));
   const n = {
     sim,
-    agent: await startAgentProcess(agentYaml(bridge.endpoint)),
+    agent: await startAgentProcess(agentYaml(bridge.endpoint, store)),
     ns: await tempNetns(t, 'crash'),
     /** VPP holding the node configuration alone. */
     nodeOnly: '',
-    restart: async () => void (n.agent = await startAgentProcess(agentYaml(bridge.endpoint), n.agent.dir)),
+    restart: async () => void (n.agent = await startAgentProcess(agentYaml(bridge.endpoint, store), n.agent.dir)),
     add: (cid: string) => runPlugin(plugin, env('ADD', cid, n.ns.path), conf(join(n.agent.dir, 'cni.sock'))),
     del: (cid: string) => runPlugin(plugin, env('DEL', cid, n.ns.path), conf(join(n.agent.dir, 'cni.sock'))),
     /** The VPP calls `run` makes (background calls left out). */
@@ -155,6 +156,38 @@ test.serial('an agent killed right after any VPP call of an ADD restarts with VP
     await assertGone(t, n, `k=${k} after DEL`);
   }
   t.log(`after a crash at call k = 1..${calls.length}, the restarted agent had: ${outcomes.join(', ')}`);
+});
+
+test.serial('an agent killed after every VPP call of an ADD whose record never reached the store (etcd held back) restarts with nothing of the pod in VPP, the netns or IPAM', async (t) => {
+  // the record is written while VPP is wired; with the embedded store it always lands first, so
+  // the store here is an etcd stopped before the ADD and killed with it: it never took the write
+  const etcd = await startEtcd();
+  t.teardown(() => etcd.stop());
+  const n = await node(t, `{ type: etcd, endpoints: ["${etcd.endpoint}"] }`);
+  const cid0 = containerId();
+  const calls = await n.count(() => n.add(cid0));
+  t.is((await n.del(cid0)).exitCode, 0);
+  await assertGone(t, n, 'clean DEL');
+
+  const cid = containerId();
+  etcd.freeze();
+  let crashed: Awaited<ReturnType<typeof n.add>> | undefined;
+  const seen = await killedAt(n.sim, n.agent, calls.length, async () => (crashed = await n.add(cid)));
+  t.is(seen.length, calls.length, 'VPP handled every call of the ADD');
+  t.not(crashed?.exitCode, 0, 'the ADD in flight fails');
+  await etcd.kill();
+  await etcd.restart();
+
+  await n.restart();
+  await assertConsistent(t, n.agent, 'after restart');
+  t.deepEqual((await json<Actors>(`${n.agent.base}/ipnet/v1/actors`)).pods, [], 'no pod is known');
+  await assertGone(t, n, 'after restart');
+
+  const again = await n.add(cid);
+  t.is(again.exitCode, 0, `${again.stdout}\n${n.agent.output()}`);
+  t.deepEqual(await netnsAddresses(n), [ipOf(again)], 'the retried ADD wired the pod');
+  t.is((await n.del(cid)).exitCode, 0);
+  await assertGone(t, n, 'after DEL');
 });
 
 test.serial('an agent killed right after any VPP call of a DEL restarts with the pod gone from VPP, IPAM and the netns, and the retried DEL succeeds', async (t) => {
