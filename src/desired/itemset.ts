@@ -144,20 +144,31 @@ export function sameItem(a: Item, b: Item): boolean {
     && deepEqual(a.value, b.value);
 }
 
-/** Structural equality of plain JSON-like values; `undefined` fields count as absent. */
+/**
+ * Structural equality of plain JSON-like values; `undefined` fields count as absent. Allocates
+ * nothing: a restart's resync compares ~8,000 retrieved values with their desired twins.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-  for (const k of keys) if (!deepEqual(ao[k], bo[k])) return false;
-  return true;
+  // every field set in `a` equals `b`'s, and `b` sets no more fields than that
+  let fields = 0;
+  for (const k in ao) {
+    if (ao[k] === undefined) continue;
+    if (!deepEqual(ao[k], bo[k])) return false;
+    fields++;
+  }
+  for (const k in bo) if (bo[k] !== undefined) fields--;
+  return fields === 0;
 }
 
 function addTo(m: Map<string, Set<string>>, k: string, v: string): void {

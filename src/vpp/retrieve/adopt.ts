@@ -4,7 +4,7 @@
  * AF_PACKET waits for, fields VPP does not keep — is taken from the correlated desired item
  * of the same key, the way vpp-agent's Retrieve correlates with the northbound values.
  */
-import type { ItemSet } from '../../desired/itemset.js';
+import { deepEqual, type ItemSet } from '../../desired/itemset.js';
 import type { Item } from '../../desired/model.js';
 
 /** Owner of retrieved items nobody desires. */
@@ -21,7 +21,7 @@ export function adoptAs(it: Item, want: Item | undefined, foreign = false): Item
     // VPP holds exactly what is desired (nearly every item of a resync): the desired item is
     // what the copy below would be, field for field. The actual set then keeps no second copy
     // of the node's ~8,000 items, and the planner finds them equal by identity.
-    if (it.derivedFrom === want.derivedFrom && sameValue(it.value, want.value)) return want;
+    if (desiredTwin(want, it.kind, it.value, it.derivedFrom)) return want;
     const out = { ...it, owner: want.owner, deps: want.deps };
     return (want.derivedFrom !== undefined ? { ...out, derivedFrom: want.derivedFrom } : out) as Item;
   }
@@ -35,29 +35,7 @@ export function adoptAs(it: Item, want: Item | undefined, foreign = false): Item
  * only when this is undefined: a restart finds nearly every item unchanged.
  */
 export function desiredTwin(want: Item | undefined, kind: Item['kind'], value: object, derivedFrom?: string): Item | undefined {
-  return want !== undefined && want.kind === kind && want.derivedFrom === derivedFrom && sameValue(value, want.value) ? want : undefined;
-}
-
-/** Structural equality of item values (plain data, absent = undefined), allocating nothing. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in ao) {
-    if (ao[k] === undefined) continue;
-    if (!sameValue(ao[k], bo[k])) return false;
-    n++;
-  }
-  for (const k in bo) if (bo[k] !== undefined) n--;
-  return n === 0;
+  return want !== undefined && want.kind === kind && want.derivedFrom === derivedFrom && deepEqual(value, want.value) ? want : undefined;
 }
 
 /**
