@@ -90,7 +90,7 @@ export const podMachine = setup({
   },
   guards: {
     sameContainer: ({ context, event }) => 'containerId' in event && context.container?.containerId === event.containerId,
-    sameAdoptedContainer: ({ context, event }) => context.adopted && 'containerId' in event && context.container?.containerId === event.containerId,
+    adopted: ({ context }) => context.adopted,
     hasNext: ({ context }) => context.next !== undefined,
     deleteRequested: ({ context }) => context.deleteRequested,
   },
@@ -139,7 +139,7 @@ export const podMachine = setup({
     wired: {
       on: {
         'cni.add': [
-          { guard: 'sameAdoptedContainer', target: 'wiring' },
+          { guard: and(['sameContainer', 'adopted']), target: 'wiring' },
           { guard: 'sameContainer', actions: 'emitWired' },
           { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) },
         ],
@@ -151,7 +151,7 @@ export const podMachine = setup({
       on: {
         'resync.end': { target: 'wired' },
         'cni.add': [
-          { guard: 'sameAdoptedContainer', target: 'wiring' },
+          { guard: and(['sameContainer', 'adopted']), target: 'wiring' },
           { guard: 'sameContainer', actions: 'emitWired' },
           { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) },
         ],
