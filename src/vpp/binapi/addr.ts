@@ -8,27 +8,45 @@ import { AddressFamily } from './types.js';
 
 /** "a.b.c.d" → 4 bytes; throws BinapiEncodeError on anything else. */
 export function ip4Bytes(text: string): Uint8Array {
-  // character loops, not split + a regex per part: a pod add encodes several addresses
+  const out = parseIp4(text);
+  if (out === undefined) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": ${ip4Problem(text)}`);
+  return out;
+}
+
+/**
+ * "a.b.c.d" → 4 bytes, or undefined: four decimal parts 0-255 of 1-3 digits, without leading
+ * zeros unless `leadingZeros` (the simulator reads text as VPP's CLI does). Character loops, not
+ * split + a regex per part: a pod add encodes several addresses, and the simulator parses one
+ * per reply or detail that carries one.
+ */
+export function parseIp4(text: string, leadingZeros = false): Uint8Array | undefined {
   let dots = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 46) dots++;
-  if (dots !== 3) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": not 4 dotted parts`);
+  if (dots !== 3) return undefined;
   const out = new Uint8Array(4);
   let start = 0;
   for (let part = 0; part < 4; part++) {
     let end = text.indexOf('.', start);
     if (end < 0) end = text.length;
-    const n = octet(text, start, end);
-    if (n < 0) throw new BinapiEncodeError(`failed to parse IPv4 address "${text}": bad part "${text.slice(start, end)}"`);
+    const n = octet(text, start, end, leadingZeros);
+    if (n < 0) return undefined;
     out[part] = n;
     start = end + 1;
   }
   return out;
 }
 
-/** Decimal 0-255 written without a leading zero in text[start, end); -1 for anything else. */
-function octet(text: string, start: number, end: number): number {
+/** Why `parseIp4` refused `text` (for the error message). */
+function ip4Problem(text: string): string {
+  const parts = text.split('.');
+  if (parts.length !== 4) return 'not 4 dotted parts';
+  return `bad part "${parts.find((p) => octet(p, 0, p.length, false) < 0) ?? ''}"`;
+}
+
+/** Decimal 0-255 of 1-3 digits in text[start, end) (a leading zero only if allowed); -1 for anything else. */
+function octet(text: string, start: number, end: number, leadingZeros: boolean): number {
   const len = end - start;
-  if (len < 1 || len > 3 || (len > 1 && text.charCodeAt(start) === 48)) return -1;
+  if (len < 1 || len > 3 || (!leadingZeros && len > 1 && text.charCodeAt(start) === 48)) return -1;
   let n = 0;
   for (let i = start; i < end; i++) {
     const d = text.charCodeAt(i) - 48;
@@ -45,14 +63,22 @@ export function ip4String(b: ArrayLike<number>): string {
 
 /** "aa:bb:cc:dd:ee:ff" → 6 bytes; throws BinapiEncodeError on anything else. */
 export function macBytes(text: string): Uint8Array {
-  // a character loop: a pod add encodes two MACs, and regex + split + Uint8Array.from took
-  // ~12 µs each in the agent (1–1.5% of its CPU per AddPod)
+  const out = parseMac(text);
+  if (out === undefined) throw new BinapiEncodeError(`failed to parse MAC address "${text}"`);
+  return out;
+}
+
+/**
+ * "aa:bb:cc:dd:ee:ff" (either case) → 6 bytes, or undefined. A character loop: a pod add
+ * encodes two MACs, and regex + split + Uint8Array.from took ~12 µs each in the agent.
+ */
+export function parseMac(text: string): Uint8Array | undefined {
+  if (text.length !== 17) return undefined;
   const out = new Uint8Array(6);
-  if (text.length !== 17) throw new BinapiEncodeError(`failed to parse MAC address "${text}"`);
   for (let i = 0; i < 6; i++) {
     const hi = hexDigit(text.charCodeAt(3 * i));
     const lo = hexDigit(text.charCodeAt(3 * i + 1));
-    if (hi < 0 || lo < 0 || (i < 5 && text.charCodeAt(3 * i + 2) !== 58)) throw new BinapiEncodeError(`failed to parse MAC address "${text}"`);
+    if (hi < 0 || lo < 0 || (i < 5 && text.charCodeAt(3 * i + 2) !== 58)) return undefined;
     out[i] = hi * 16 + lo;
   }
   return out;
@@ -61,19 +87,18 @@ export function macBytes(text: string): Uint8Array {
 /** Value of a hex digit's char code; -1 for anything else. */
 function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48; // 0-9
-  if (c >= 97 && c <= 102) return c - 87; // a-f
-  if (c >= 65 && c <= 70) return c - 55; // A-F
-  return -1;
+  const lower = c | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1; // a-f, A-F
 }
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** 6 bytes → "aa:bb:cc:dd:ee:ff" (lowercase, as VPP prints). */
 export function macString(b: ArrayLike<number>): string {
-  const out: string[] = [];
-  for (let i = 0; i < 6; i++) out.push((b[i] ?? 0).toString(16).padStart(2, '0'));
-  return out.join(':');
+  const h = (i: number): string => HEX[b[i] ?? 0] as string;
+  return `${h(0)}:${h(1)}:${h(2)}:${h(3)}:${h(4)}:${h(5)}`;
 }
 
-/** IPv4 text → the `address` type (af IP4, address in the first 4 bytes of the union). */
 export function address4(text: string): AddressIn {
   return { af: AddressFamily.IP4, un: { ip4: ip4Bytes(text) } };
 }

@@ -1,7 +1,9 @@
 /**
  * Address helpers for the simulator: addresses are canonical strings in the tables (so
  * snapshots read like VPP's CLI output) and 128-bit integers only while matching prefixes.
+ * IPv4 and MAC text go through the binary API's own parsers and formatter.
  */
+import { parseIp4, parseMac } from '../binapi/addr.js';
 
 /** An IP prefix as the simulator stores it: canonical address text and a length. */
 export interface Prefix {
@@ -42,36 +44,10 @@ function formatIp6Groups(groups: number[]): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
-/** Dotted-quad text to 4 bytes, or undefined if it is not one (parts of 1–3 digits up to 255). */
-function ip4ToBytes(address: string): Uint8Array | undefined {
-  // a character loop, not split + regex: replies and details format addresses per message
-  const out = new Uint8Array(4);
-  let part = 0;
-  let digits = 0;
-  let value = 0;
-  for (let i = 0; i < address.length; i++) {
-    const c = address.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || part === 3) return undefined;
-      out[part++] = value;
-      digits = 0;
-      value = 0;
-      continue;
-    }
-    if (c < 48 || c > 57 || digits === 3) return undefined;
-    value = value * 10 + (c - 48);
-    digits++;
-    if (value > 255) return undefined;
-  }
-  if (part !== 3 || digits === 0) return undefined;
-  out[3] = value;
-  return out;
-}
-
 /** Address text to bytes (4 for IPv4, 16 for IPv6). */
 export function addressToBytes(address: string): Uint8Array {
   if (!isIp6(address)) {
-    const bytes = ip4ToBytes(address);
+    const bytes = parseIp4(address, true);
     if (bytes === undefined) throw new SimAddressError(`failed to parse IPv4 address "${address}"`);
     return bytes;
   }
@@ -157,32 +133,9 @@ export function prefixKey(p: Prefix): string {
 /** The all-zero MAC VPP reports for interfaces without one (TUN, L3 VXLAN, local0). */
 export const ZERO_MAC = '00:00:00:00:00:00';
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-
-/** Formats 6 bytes as a lower-case colon MAC. */
-export function macFromBytes(bytes: Uint8Array): string {
-  const h = (i: number): string => HEX[bytes[i] ?? 0] as string;
-  return `${h(0)}:${h(1)}:${h(2)}:${h(3)}:${h(4)}:${h(5)}`;
-}
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const lower = c | 32;
-  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
-}
-
-/** Parses a colon MAC into 6 bytes (a character loop: every reply and detail carrying a MAC runs it). */
+/** Parses a colon MAC into 6 bytes (every reply and detail carrying a MAC runs it). */
 export function macToBytes(mac: string): Uint8Array {
-  const out = new Uint8Array(6);
-  if (mac.length === 17) {
-    let i = 0;
-    for (; i < 6; i++) {
-      const hi = hexDigit(mac.charCodeAt(i * 3));
-      const lo = hexDigit(mac.charCodeAt(i * 3 + 1));
-      if (hi < 0 || lo < 0 || (i < 5 && mac.charCodeAt(i * 3 + 2) !== 58)) break;
-      out[i] = hi * 16 + lo;
-    }
-    if (i === 6) return out;
-  }
-  throw new SimAddressError(`failed to parse MAC "${mac}"`);
+  const out = parseMac(mac);
+  if (out === undefined) throw new SimAddressError(`failed to parse MAC "${mac}"`);
+  return out;
 }

@@ -2,7 +2,8 @@
  * Conversions between decoded binary-API values (Uint8Array bytes, `{af, un: {ip4, ip6}}`
  * addresses) and the simulator's text forms, in one place so handlers stay readable.
  */
-import { addressFromBytes, addressToBytes, isIp6, macFromBytes, macToBytes, type Prefix } from './addr.js';
+import { macString } from '../binapi/addr.js';
+import { addressFromBytes, addressToBytes, isIp6, macToBytes, type Prefix } from './addr.js';
 
 /** A decoded message body (header fields included). */
 export type Msg = Record<string, unknown>;
@@ -38,7 +39,7 @@ function bytesOf(v: unknown): Uint8Array {
 
 /** `mac_address` → text. */
 export function macIn(v: unknown): string {
-  return macFromBytes(bytesOf(v));
+  return macString(bytesOf(v));
 }
 
 /** `ip4_address` → text. */

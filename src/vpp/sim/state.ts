@@ -2,7 +2,8 @@
  * One simulated VPP's whole state: what `restart()` throws away. Boot state is 24.02's:
  * `local0` at index 0 (admin-down), IPv4/IPv6 table 0, hidden bridge domain 0.
  */
-import { ZERO_MAC, macFromBytes } from './addr.js';
+import { macString } from '../binapi/addr.js';
+import { ZERO_MAC } from './addr.js';
 import { AddressIndex } from './address-index.js';
 import { fibFlushPort } from './l2fib.js';
 import {
@@ -253,7 +254,7 @@ export class SimState {
   /** A random MAC as VPP's drivers make them (`02:fe:` + 4 random bytes). */
   randomMac(): string {
     const r = this.rng();
-    return macFromBytes(Uint8Array.of(2, 0xfe, r >>> 24, (r >>> 16) & 255, (r >>> 8) & 255, r & 255));
+    return macString(Uint8Array.of(2, 0xfe, r >>> 24, (r >>> 16) & 255, (r >>> 8) & 255, r & 255));
   }
 }
 

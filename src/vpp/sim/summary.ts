@@ -2,7 +2,8 @@
  * Plain-JSON summaries of decoded requests for the call log: header fields dropped,
  * addresses and MACs as text, empty label stacks left out, so tests can assert on them.
  */
-import { addressFromBytes, macFromBytes } from './addr.js';
+import { macString } from '../binapi/addr.js';
+import { addressFromBytes } from './addr.js';
 import { addressIn, type Msg } from './fields.js';
 
 const HEADER = new Set(['client_index', 'context', '_vl_msg_id']);
@@ -13,7 +14,7 @@ function isZero(b: Uint8Array, from: number): boolean {
 }
 
 function bytesText(key: string, b: Uint8Array): string {
-  if (b.length === 6) return macFromBytes(b);
+  if (b.length === 6) return macString(b);
   if (b.length === 4) return addressFromBytes(b, false);
   if (b.length === 16) return isZero(b, 4) && !key.includes('6') ? addressFromBytes(b, false) : addressFromBytes(b, true);
   return Buffer.from(b).toString('hex');
