@@ -37,6 +37,7 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
 
   const netnsWiring = (input: PodEffectInput, ip: string): NetnsWiring => {
     const c = input.container;
+    const macs = podMacs(c.containerId);
     return {
       netns: parseNetnsPath(c.netns),
       ifname: c.ifName,
@@ -44,8 +45,8 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
       ...(mode === 'veth' ? { hostIfName: hostVethName(c.containerId) } : { tapName: c.ifName }),
       ip,
       gateway,
-      podMac: podMacs(c.containerId).linux,
-      gatewayMac: podMacs(c.containerId).vpp,
+      podMac: macs.linux,
+      gatewayMac: macs.vpp,
       mtu: config.mtuSize || undefined,
     };
   };
