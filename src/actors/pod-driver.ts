@@ -104,9 +104,13 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
         vppIfName: podIfNames(c.containerId, mode).vpp,
         hostIfName: c.ifName,
       };
+      // a re-wire of an adopted pod finds its record (where adoption read it) and its IP in
+      // the store already: it writes nothing, so a store outage cannot fail it, and the revert
+      // a failure brings cannot tear down a pod that was working
+      const recorded = input.rewire && input.wiring !== undefined && sameWiring(input.wiring, wiring);
       // settled into a value at once: a store failure while VPP is still being wired must not
       // surface as an unhandled rejection
-      const committed = reservation.commit([deps.records.putOp(input.podKey, c, wiring)]).then(
+      const committed = reservation.commit(recorded ? [] : [deps.records.putOp(input.podKey, c, wiring)]).then(
         () => ({ ok: true as const }),
         (error: unknown) => ({ ok: false as const, error }),
       );
@@ -125,6 +129,10 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
     revert: undo,
     unwire: undo,
   };
+}
+
+function sameWiring(a: PodWiring, b: PodWiring): boolean {
+  return a.ip === b.ip && a.gateway === b.gateway && a.mac === b.mac && a.vppIfName === b.vppIfName && a.hostIfName === b.hostIfName;
 }
 
 function safeNetns(path: string) {
