@@ -4,7 +4,7 @@
  * unchanged pods). Layout: `/ipnet/pods/<node>/<namespace>/<name>` →
  * `{"containerId","netns","ifName","ip","gateway","mac"}`.
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseNetnsPath } from '../linux/netns-path.js';
 import type { PodContainer, PodWiring } from '../machines/pod.js';
 import type { Op, Store } from '../store/types.js';
@@ -72,21 +72,41 @@ export class PodRecords {
 export async function withLiveSandboxes(records: PodRecords, known: readonly PodRecord[], warn: (msg: string) => void): Promise<PodRecord[]> {
   const out: PodRecord[] = [];
   for (const r of known) {
-    if (sandboxExists(r.container.netns)) {
-      out.push(r);
+    const check = checkSandbox(r.container.netns);
+    if (check.state === 'gone') {
+      warn(`forgetting pod ${r.podKey}: its network namespace ${r.container.netns} ${check.why}`);
+      await records.delete(r.podKey);
       continue;
     }
-    warn(`forgetting pod ${r.podKey}: its network namespace ${r.container.netns} is gone`);
-    await records.delete(r.podKey);
+    // a namespace the agent cannot look at may still be a live pod's: forgetting it would tear that pod down
+    if (check.state === 'unknown') warn(`keeping pod ${r.podKey}: cannot tell whether its network namespace ${r.container.netns} exists: ${check.why}`);
+    out.push(r);
   }
   return out;
 }
 
-/** Checked synchronously: start-up only, and 250 checks cost ~2 ms this way, ~10–14 ms through the thread pool. */
-function sandboxExists(netns: string): boolean {
+/** What looking at a record's netns path showed. */
+type SandboxCheck = { readonly state: 'present' } | { readonly state: 'gone' | 'unknown'; readonly why: string };
+
+/**
+ * Only "no such path" (ENOENT, or ENOTDIR: a path component is not a directory) proves the
+ * namespace gone. Checked synchronously: start-up only, and 250 checks cost ~2 ms this way,
+ * ~10–14 ms through the thread pool.
+ */
+function checkSandbox(netns: string): SandboxCheck {
+  let path: string;
   try {
-    return existsSync(parseNetnsPath(netns).path);
-  } catch {
-    return false;
+    path = parseNetnsPath(netns).path;
+  } catch (err) {
+    // the ADD refuses such a path, so no sandbox was ever wired there
+    return { state: 'gone', why: `is not a usable path (${(err as Error).message})` };
+  }
+  try {
+    statSync(path);
+    return { state: 'present' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'gone', why: 'is gone' };
+    return { state: 'unknown', why: (err as Error).message };
   }
 }
