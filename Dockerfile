@@ -24,7 +24,7 @@ COPY --from=build /home/builder/ipnet/bin ./bin
 COPY --from=build /home/builder/ipnet/config ./config
 COPY --from=build /home/builder/ipnet/native ./native
 ENV NODE_ENV=production
-# The agent needs NET_ADMIN and the host's netns mounts in a cluster (see config/ for the DaemonSet);
+# The agent needs NET_ADMIN and the host's netns mounts in a cluster (config/k8s/ipnet.yaml is the DaemonSet);
 # it runs as root there for the same reason every CNI agent does.
 EXPOSE 9999
 ENTRYPOINT ["node", "bin/ipnet-agent.js"]
