@@ -1,0 +1,56 @@
+// The build's bundle step (scripts/bundle.js) carries the pure-JS packages the programs load at
+// start inside the bundle and leaves every other package an import resolved at run time.
+// A program bundled from a small tree proves both by running where node_modules holds only
+// the packages left as imports.
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** What tsc would emit for a program using each inlined package the way src/ does. */
+const program = `import { createRequire } from 'node:module';
+import { pino } from 'pino';
+import { parseDocument } from 'yaml';
+import { createActor, setup } from 'xstate';
+const ipNum = createRequire(import.meta.url)('ip-num');
+export async function main() {
+  const log = pino({ base: null, timestamp: false }, pino.destination({ fd: 2, sync: true }));
+  const machine = setup({}).createMachine({ initial: 'a', states: { a: { on: { go: 'b' } }, b: {} } });
+  const actor = createActor(machine).start();
+  actor.send({ type: 'go' });
+  const range = ipNum.IPv4CidrRange.fromCidr('10.1.0.0/30');
+  const { Dealer } = await import('zeromq');
+  log.info({ doc: parseDocument('a: [1, 2]').toJS(), state: actor.getSnapshot().value, size: range.getSize().toString(), dealer: typeof Dealer }, 'ran');
+}
+export async function later() {
+  return import('etcd3');
+}
+`;
+
+test('inlined packages run from the bundle alone; zeromq and on-demand packages stay imports', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ipnet-bundle-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}');
+  await writeFile(join(dir, 'dist', 'src', 'main', 'prog.js'), program);
+  await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  await run(process.execPath, [join(repo, 'scripts', 'bundle.js'), join(dir, 'dist')]);
+
+  // from here on only zeromq can be resolved: every other package must be in the bundle
+  await rm(join(dir, 'node_modules'));
+  await mkdir(join(dir, 'node_modules'));
+  await symlink(join(repo, 'node_modules', 'zeromq'), join(dir, 'node_modules', 'zeromq'));
+  const bundled = join(dir, 'dist', 'app', 'main', 'prog.js');
+  const { stderr } = await run(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(bundled)})).main()`]);
+  t.deepEqual(JSON.parse(stderr), { level: 30, doc: { a: [1, 2] }, state: 'b', size: '4', dealer: 'function', msg: 'ran' });
+
+  const text = await readFile(bundled, 'utf8');
+  t.regex(text, /import\("etcd3"\)/);
+  t.notRegex(text, /from "(pino|yaml|xstate|ip-num)"|createRequire\(import\.meta\.url\)\("ip-num"\)/);
+});
