@@ -132,6 +132,13 @@ export class Dataplane {
     });
   }
 
+  /** Takes pods out of the desired state only (a pod dropped before the startup resync is retried). */
+  forgetPodsDesired(pods: readonly { namespace: string; name: string }[]): Promise<void> {
+    return this.alone(async () => {
+      for (const pod of pods) this.desired.replaceOwner(podOwner(pod.namespace, pod.name), []);
+    });
+  }
+
   /** Removes a pod's items from VPP. */
   removePod(namespace: string, name: string): Promise<TxnReport> {
     return this.change(`unwire pod ${namespace}/${name}`, podOwner(namespace, name), []);

@@ -17,6 +17,7 @@ import { attachInspection } from './inspection-hookup.js';
 import { podDriver, podRef } from './pod-driver.js';
 import { PodRecords, withLiveSandboxes } from './pod-records.js';
 import { reconcileAllocations } from './reconcile.js';
+import { resyncDroppingRefused } from './refused-pods.js';
 import { PodRegistry } from './pods.js';
 import { PeerRegistry, peerAddressing } from './peers.js';
 import { need, type AgentState } from './steps.js';
@@ -53,7 +54,8 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       const local = localNodeInput(config, need(state.addressing, 'addressing'), { firstDpdkNic: '', hostIPs: state.hostSide?.hostIPs ?? [] });
       const dataplane = new Dataplane(config, client, local, (r) => history.record({ actor: 'vpp', event: 'txn', from: undefined, to: r.what, vppOps: r.calls, durationMs: Math.round(r.ms * 1000) / 1000 }));
       const records = new PodRecords(store, config.nodeName);
-      const pods = new PodRegistry(podDriver({ config, ipam, dataplane, gateway: local.addressing.podGatewayIP, netns: opts.netns, records }), history, (podKey, reason) =>
+      const driver = podDriver({ config, ipam, dataplane, gateway: local.addressing.podGatewayIP, netns: opts.netns, records });
+      const pods = new PodRegistry(driver, history, (podKey, reason) =>
         log.error({ podKey, reason }, 'pod actor keeps failing'),
       );
       Object.assign(out, { dataplane, pods, history });
@@ -104,7 +106,9 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
               try {
                 // after a VPP restart the client is still re-handshaking: calls now would fail at once
                 await client.ready(config.vppBridge.requestTimeoutMs);
-                const r = await dataplane.resync(`${input.kind} resync`, { afterRestart: input.kind === 'runtime' && restarted });
+                const run = () => dataplane.resync(`${input.kind} resync`, { afterRestart: input.kind === 'runtime' && restarted });
+                // a pod VPP refuses must not keep the node from becoming ready; later, the pod's own actor answers for it
+                const r = input.kind === 'startup' ? await resyncDroppingRefused(run, known, { records, dataplane, driver, history, log }) : await run();
                 restarted = false;
                 // the host side belongs to the node's state too: a failure to converge it fails the resync
                 await state.hostSide?.converge();

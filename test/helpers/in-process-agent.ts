@@ -43,7 +43,11 @@ export async function startInProcessAgent(t: ExecutionContext, extra: Record<str
     await agent.stop();
     await rm(dir, { recursive: true, force: true });
   });
-  await agent.started;
+  // a start that failed releases what it opened (the store's lock) for the next agent of the test
+  await agent.started.catch(async (err: unknown) => {
+    await agent.stop();
+    throw err;
+  });
   return { agent, base: `http://127.0.0.1:${agent.http.port}`, vpp, pods };
 }
 

@@ -1,0 +1,77 @@
+/**
+ * The startup resync's way past a pod whose items VPP refuses. A record can outlive the wiring
+ * it names (VPP refused the pod's items and the agent died before the revert deleted the
+ * record): re-wiring it failed the startup resync on every attempt, and the node never became
+ * ready for any of its other pods. Such a pod is dropped as a failed ADD's revert drops it, and
+ * the resync runs again without it, which also removes whatever VPP holds of it.
+ */
+import type { Logger } from '../util/log.js';
+import { VppApiError } from '../vpp/binapi/errors.js';
+import type { ItemSet } from '../desired/index.js';
+import { TransactionError, type Dataplane } from './dataplane.js';
+import type { History } from './history.js';
+import { podRef } from './pod-driver.js';
+import type { PodRecord, PodRecords } from './pod-records.js';
+import type { PodDriver } from './pods.js';
+
+/** A pod named by a failed resync, with what VPP answered. */
+export interface RefusedPod {
+  readonly podKey: string;
+  readonly error: string;
+}
+
+/**
+ * The pod whose desired item VPP refused, if that is what failed the resync. A timeout or a
+ * lost session says nothing about the item, and a node or peer item is everyone's: those fail
+ * the resync as before.
+ */
+export function refusedPod(err: unknown, desired: ItemSet): RefusedPod | undefined {
+  if (!(err instanceof TransactionError) || !(err.failure.error instanceof VppApiError)) return undefined;
+  const failed = err.failure.outcomes.find((o) => o.status === 'failed');
+  const owner = failed && desired.get(failed.key)?.owner;
+  if (owner === undefined || !owner.startsWith('pod/')) return undefined;
+  return { podKey: owner.slice('pod/'.length), error: failed?.error ?? err.message };
+}
+
+/** What dropping a pod at start-up touches. */
+export interface DropDeps {
+  readonly records: PodRecords;
+  readonly dataplane: Dataplane;
+  readonly driver: PodDriver;
+  readonly history: History;
+  readonly log: Logger;
+}
+
+/**
+ * Runs the startup resync, dropping each pod of `known` whose items VPP refuses and running it
+ * again; returns the resync's result. Every drop takes a pod out of the desired state, so the
+ * loop ends. `known` loses the dropped pods (they are not adopted).
+ */
+export async function resyncDroppingRefused<T>(resync: () => Promise<T>, known: PodRecord[], deps: DropDeps): Promise<T> {
+  for (;;) {
+    try {
+      return await resync();
+    } catch (err) {
+      const refused = refusedPod(err, deps.dataplane.desired);
+      const at = refused ? known.findIndex((r) => r.podKey === refused.podKey) : -1;
+      if (refused === undefined || at < 0) throw err;
+      await drop(known[at] as PodRecord, refused.error, deps);
+      known.splice(at, 1);
+    }
+  }
+}
+
+async function drop(r: PodRecord, error: string, deps: DropDeps): Promise<void> {
+  // the record first, as a DEL does: a crash past it leaves a pod the next start-up never adopts
+  await deps.records.delete(r.podKey);
+  await deps.dataplane.forgetPodsDesired([podRef(r.podKey)]);
+  deps.history.record({ actor: `pod/${r.podKey}`, event: 'startup.dropped', from: undefined, to: undefined, error });
+  deps.log.error({ podKey: r.podKey, ip: r.wiring.ip, error }, 'dropped a pod whose items VPP refuses: the startup resync runs again without it');
+  // the netns side and the IP go as a failed ADD's revert removes them (its VPP step finds
+  // nothing desired left to remove; the resync that follows removes what VPP holds of the pod)
+  try {
+    await deps.driver.revert({ podKey: r.podKey, container: r.container, wiring: r.wiring, error, rewire: false });
+  } catch (err) {
+    deps.log.warn({ podKey: r.podKey, err: (err as Error).message }, 'dropped pod not fully cleaned up');
+  }
+}
