@@ -18,6 +18,8 @@ import { podDriver, podRef } from './pod-driver.js';
 import { PodRecords, withLiveSandboxes } from './pod-records.js';
 import { reconcileAllocations } from './reconcile.js';
 import { resyncDroppingRefused } from './refused-pods.js';
+import { hostVethName } from '../linux/pod-names.js';
+import { readHostVeths, removeStrayPodVeths } from '../linux/stray-veths.js';
 import { PodRegistry } from './pods.js';
 import { PeerRegistry, peerAddressing } from './peers.js';
 import { need, type AgentState } from './steps.js';
@@ -92,6 +94,9 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       const stored = await records.list((m) => log.warn(m));
       // without netns handling (no root) the agent never looks into sandboxes: it keeps them all
       const known = opts.netns ? await withLiveSandboxes(records, stored, (m) => log.warn(m)) : stored;
+      // VETH mode only (TAP mode makes no host veths): read while the startup resync runs, and
+      // what no record names is removed before the CNI socket opens
+      const hostVeths = opts.netns && config.interfaceMode === 'veth' ? readHostVeths().catch((err: Error) => (log.warn({ err: err.message }, 'cannot list host veths'), [])) : undefined;
       // an IP without a pod record belongs to an ADD that never answered (or a DEL past its record)
       await reconcileAllocations(ipam, known, log, state.kube?.livePods());
       await dataplane.setDesired({ pods: known.map((r) => ({ ...podRef(r.podKey), containerId: r.container.containerId, netns: r.container.netns, ifName: r.container.ifName, ip: r.wiring.ip })) });
@@ -148,6 +153,10 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       for (const source of ['store', 'nodeId', 'vpp', ...(kube ? (['kubernetes'] as const) : [])] as const) supervisor.send({ type: 'source.ready', source });
       await out.ready;
       lap('startupResync');
+      if (hostVeths) {
+        const { removed, errors } = await removeStrayPodVeths(await hostVeths, new Set(known.map((r) => hostVethName(r.container.containerId))));
+        if (removed.length > 0 || errors.length > 0) log.warn({ removed, errors }, 'removed the host veths of pods without a record (an agent stopped mid-ADD)');
+      }
       // the host side the resync converged waits for VPP's link still: keep trying until it appears
       if ((state.hostSide?.pending.length ?? 0) > 0) state.hostSide?.keepConverging();
       for (const r of known) pods.adopt(r.podKey, r.container, r.wiring);
