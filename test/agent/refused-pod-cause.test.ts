@@ -1,0 +1,37 @@
+// Which failed startup resyncs name a pod to drop: only VPP's refusal (a retval) of an item a
+// pod owns. A timeout or a lost session proves nothing about the item, and a node's or a peer's
+// item is not one pod's to lose.
+import test from 'ava';
+import { ItemSet, nodeItems, peerItems, podItems, type Item } from '../../src/desired/index.js';
+import { TransactionError } from '../../src/actors/dataplane.js';
+import { refusedPod } from '../../src/actors/refused-pods.js';
+import { BridgeClosedError, VppRetvalError, VppTimeoutError } from '../../src/vpp/bridge/errors.js';
+import { deploymentConfig, local1, node1, peer, podA } from '../desired/scenario.js';
+
+const config = deploymentConfig();
+const pod = podItems(config, node1, podA);
+const peerOwned = peerItems(config, node1, peer(2));
+const node = nodeItems(config, local1);
+const desired = new ItemSet();
+for (const it of [...node, ...peerOwned, ...pod]) desired.put(it);
+
+/** A resync VPP failed at `item`'s op with `error`. */
+const failedAt = (key: string, error: Error) =>
+  new TransactionError('startup resync', { ok: false, error, outcomes: [{ key, op: 'create', status: 'failed', error: `failed to create ${key}: ${error.message}` }], revertErrors: [] });
+const first = (items: readonly Item[]) => (items[0] as Item).key;
+
+test('VPP refusing a pod\'s item names that pod, with the failed op\'s error', (t) => {
+  t.deepEqual(refusedPod(failedAt(first(pod), new VppRetvalError('tap_create_v3', -1)), desired), {
+    podKey: 'default/pod-a',
+    error: `failed to create ${first(pod)}: ${new VppRetvalError('tap_create_v3', -1).message}`,
+  });
+});
+
+test('a timeout, a lost session, a node or peer item, an item nobody desires and any other error name no pod', (t) => {
+  t.is(refusedPod(failedAt(first(pod), new VppTimeoutError('tap_create_v3', 5000)), desired), undefined);
+  t.is(refusedPod(failedAt(first(pod), new BridgeClosedError('call tap_create_v3', 'VPP restarted')), desired), undefined);
+  t.is(refusedPod(failedAt(first(node), new VppRetvalError('create_loopback', -1)), desired), undefined);
+  t.is(refusedPod(failedAt(first(peerOwned), new VppRetvalError('vxlan_add_del_tunnel_v3', -1)), desired), undefined);
+  t.is(refusedPod(failedAt('vpp-interface/leftover', new VppRetvalError('tap_delete_v2', -1)), desired), undefined);
+  t.is(refusedPod(new Error('failed to read VPP'), desired), undefined);
+});
