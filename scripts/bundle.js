@@ -18,6 +18,9 @@ const dist = process.argv[2] ?? 'dist';
 const mains = join(dist, 'src', 'main');
 const entryPoints = readdirSync(mains).filter((f) => f.endsWith('.js')).map((f) => join(mains, f));
 const inlined = new Set(['ip-num', 'pino', 'xstate', 'yaml']);
+// CommonJS packages left out that our code imports statically: loaded with `require`, since an
+// ES module import of one makes Node lex its files for their names before running them
+const required = new Set(['zeromq']);
 const ours = resolve(dist) + sep;
 
 /** `pkg` of `pkg/sub/path` and `@scope/pkg` of `@scope/pkg/sub/path`. */
@@ -32,12 +35,16 @@ const requireCall = /createRequire\(import\.meta\.url\)\((['"])([^'"]+)\1\)/g;
 /**
  * Our code's package imports stay imports unless inlined; an inlined package's own imports go
  * in with it. An inlined package our code loads with `createRequire` becomes a plain `require`,
- * which esbuild follows into the bundle (it does not follow a `createRequire` one).
+ * which esbuild follows into the bundle (it does not follow a `createRequire` one). A `required`
+ * package is imported through a module of one line that requires it.
  */
 const inlinePackages = {
   name: 'inline-packages',
   setup(b) {
+    b.onResolve({ filter: /.*/, namespace: 'required' }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
     b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (isOurs(args.importer) && required.has(args.path) && args.kind === 'import-statement') return { path: args.path, namespace: 'required' };
       if (isOurs(args.importer) && !inlined.has(packageOf(args.path))) return { path: args.path, external: true };
       return undefined;
     });
