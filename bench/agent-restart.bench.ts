@@ -226,6 +226,30 @@ async function readyBase(child: ReturnType<typeof spawn>, lines: readonly LogLin
 }
 
 /**
+ * What a bare Node process costs from spawn to exit in the environment the agent is spawned
+ * with, and without NODE_EXTRA_CA_CERTS when that is set: Node 20 reads those certificates
+ * before running any JavaScript, on every start (this machine's environment sets it; the
+ * container image does not). Part of every spawned start above; the agent cannot change it.
+ */
+async function bareNodeStarts(runs: number): Promise<void> {
+  const once = async (env: NodeJS.ProcessEnv) => {
+    const t0 = process.hrtime.bigint();
+    await execFileP(process.execPath, ['-e', '0'], { env });
+    return since(t0);
+  };
+  const withEnv: number[] = [];
+  const withoutCerts: number[] = [];
+  const certs = process.env['NODE_EXTRA_CA_CERTS'];
+  const { NODE_EXTRA_CA_CERTS: _, ...noCerts } = process.env;
+  for (let i = 0; i < runs; i++) {
+    withEnv.push(await once(process.env));
+    if (certs !== undefined) withoutCerts.push(await once(noCerts));
+  }
+  report(suite, `bare node spawn → exit (${certs === undefined ? 'no NODE_EXTRA_CA_CERTS' : `NODE_EXTRA_CA_CERTS=${certs}`})`, withEnv, `each=[${withEnv.map(fmt).join(' ')}]`);
+  if (certs !== undefined) report(suite, 'bare node spawn → exit without NODE_EXTRA_CA_CERTS', withoutCerts, `each=[${withoutCerts.map(fmt).join(' ')}]`);
+}
+
+/**
  * Runs the start-up figures: alone with `npm run bench restart`, after the AddPod figures with
  * `npm run bench agent` (both files match) and with everything in `npm run bench`.
  */
@@ -250,6 +274,7 @@ export default async function restartFigures(): Promise<void> {
     const compiled = givenBin ?? (await buildCompiledAgent());
     if (!givenBin) figure(suite, 'set-up: sources compiled for the spawned agent', fmt(since(t0)));
     await spawnedRestarts(tmp.dir, vpp.endpoint, compiled, 'compiled agent', 5);
+    await bareNodeStarts(5);
     // for reference: the launcher in the repo, which runs the sources under tsx unless a dist/ exists
     const viaTsx = existsSync(join('dist', 'src', 'main', 'agent.js')) ? 'bin/ipnet-agent.js (a dist/ exists: compiled)' : 'bin/ipnet-agent.js under tsx';
     await spawnedRestarts(tmp.dir, vpp.endpoint, 'bin/ipnet-agent.js', viaTsx, 1);
