@@ -108,7 +108,9 @@ class Member implements EtcdServer {
     const p = this.proc;
     if (!p) return;
     this.proc = undefined;
-    p.kill('SIGCONT');
+    // SIGKILL ends a frozen member where it stands; continuing it first would let it take
+    // writes that arrived while it was frozen in the moment before the kill lands
+    if (signal === 'SIGTERM') p.kill('SIGCONT');
     p.kill(signal);
     const timer = setTimeout(() => p.kill('SIGKILL'), 5000);
     await exited(p);
