@@ -1,0 +1,89 @@
+// PodRegistry with a recording driver: adopted pods answer for themselves without an actor
+// until the CNI names them, then carry on exactly as a pod adopted by `resync.adopt` would.
+import test from 'ava';
+import { History } from '../../src/actors/history.js';
+import { PodRegistry, type PodDriver } from '../../src/actors/pods.js';
+import type { PodEffectInput, PodWiring } from '../../src/machines/pod.js';
+
+const container = (id: string) => ({ containerId: id, netns: `/var/run/netns/${id}`, ifName: 'eth0' });
+const wiring = (ip: string): PodWiring => ({ ip, gateway: '10.1.1.1', mac: '02:00:00:00:00:01', vppIfName: `tap-${ip}`, hostIfName: 'eth0' });
+
+function rig() {
+  const calls: string[] = [];
+  const seen: PodEffectInput[] = [];
+  const driver: PodDriver = {
+    wire: async (input) => {
+      calls.push(`wire ${input.podKey} rewire=${input.rewire}`);
+      seen.push(input);
+      return input.wiring ?? wiring('10.1.1.9');
+    },
+    revert: async (input) => void calls.push(`revert ${input.podKey}`),
+    unwire: async (input) => {
+      calls.push(`unwire ${input.podKey} ${input.wiring?.ip}`);
+      seen.push(input);
+    },
+  };
+  const history = new History(1000);
+  const pods = new PodRegistry(driver, history);
+  return { pods, calls, seen, history };
+}
+
+test('adopted pods are listed, found and answered from their record, and no actor runs for them', (t) => {
+  const { pods, history } = rig();
+  pods.adopt('ns/a', container('ca'), wiring('10.1.1.2'));
+  pods.adopt('ns/b', container('cb'), wiring('10.1.1.3'));
+  t.deepEqual(pods.list(), [
+    { podKey: 'ns/a', state: 'wired', containerId: 'ca', ip: '10.1.1.2', restarts: 0 },
+    { podKey: 'ns/b', state: 'wired', containerId: 'cb', ip: '10.1.1.3', restarts: 0 },
+  ]);
+  t.deepEqual(pods.wiring('ns/b'), wiring('10.1.1.3'));
+  t.is(pods.containerOf('ns/a'), 'ca');
+  t.is(pods.findByContainer('cb'), 'ns/b');
+  t.is(pods.findByContainer('nope'), undefined);
+  t.deepEqual(history.query({}), [], 'no actor was created, started or stepped');
+  pods.broadcast('resync.begin');
+  t.deepEqual(pods.list().map((r) => r.state), ['resyncing', 'resyncing']);
+  pods.broadcast('resync.end');
+  t.deepEqual(pods.list().map((r) => r.state), ['wired', 'wired']);
+});
+
+test('a repeated ADD of an adopted pod re-runs its wiring as adopted, and answers with it', async (t) => {
+  const { pods, calls, seen } = rig();
+  pods.adopt('ns/a', container('ca'), wiring('10.1.1.2'));
+  t.deepEqual(await pods.add('ns/a', container('ca')), wiring('10.1.1.2'));
+  t.deepEqual(calls, ['wire ns/a rewire=true']);
+  t.deepEqual(seen[0]?.wiring, wiring('10.1.1.2'), 'the effect sees the recorded wiring');
+  // wired by this agent now: a further ADD is answered without running the effect
+  t.deepEqual(await pods.add('ns/a', container('ca')), wiring('10.1.1.2'));
+  t.deepEqual(calls, ['wire ns/a rewire=true']);
+  t.deepEqual(pods.list().map((r) => [r.podKey, r.state]), [['ns/a', 'wired']]);
+});
+
+test('a DEL of an adopted pod unwires what its record names; an ADD of a new container replaces it', async (t) => {
+  const { pods, calls } = rig();
+  pods.adopt('ns/a', container('ca'), wiring('10.1.1.2'));
+  pods.adopt('ns/b', container('cb'), wiring('10.1.1.3'));
+  const gone = await pods.del('ns/a', 'ca');
+  t.like(gone, { type: 'pod.deleted', podKey: 'ns/a', containerId: 'ca', error: undefined });
+  t.deepEqual(calls, ['unwire ns/a 10.1.1.2']);
+  t.is(pods.wiring('ns/a'), undefined);
+  calls.length = 0;
+  await pods.add('ns/b', container('cb2'));
+  t.deepEqual(calls, ['unwire ns/b 10.1.1.3', 'wire ns/b rewire=false']);
+  t.is(pods.containerOf('ns/b'), 'cb2');
+});
+
+test('a pod woken while a resync runs starts in resyncing, as its adopted actor would be', async (t) => {
+  const { pods, history } = rig();
+  pods.adopt('ns/a', container('ca'), wiring('10.1.1.2'));
+  pods.broadcast('resync.begin');
+  const answered = pods.add('ns/a', container('ca'));
+  t.deepEqual(pods.list().map((r) => r.state), ['wiring']);
+  t.deepEqual(await answered, wiring('10.1.1.2'));
+  pods.broadcast('resync.end');
+  t.deepEqual(history.query({}).map((r) => [r.actor, r.event, r.from ?? null, r.to]), [
+    ['pod/ns/a', 'xstate.init', null, 'resyncing'],
+    ['pod/ns/a', 'cni.add', 'resyncing', 'wiring'],
+    ['pod/ns/a', 'xstate.done.actor.wire', 'wiring', 'wired'],
+  ]);
+});
