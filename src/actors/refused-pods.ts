@@ -27,9 +27,11 @@ export interface RefusedPod {
  */
 export function refusedPod(err: unknown, desired: ItemSet): RefusedPod | undefined {
   if (!(err instanceof TransactionError) || !(err.failure.error instanceof VppApiError)) return undefined;
-  const failed = err.failure.outcomes.find((o) => o.status === 'failed');
-  const owner = failed && desired.get(failed.key)?.owner;
+  // the op VPP's answer belongs to: another op that failed too may come first in the outcomes
+  const { failedKey } = err.failure;
+  const owner = desired.get(failedKey)?.owner;
   if (owner === undefined || !owner.startsWith('pod/')) return undefined;
+  const failed = err.failure.outcomes.find((o) => o.key === failedKey && o.status === 'failed');
   return { podKey: owner.slice('pod/'.length), error: failed?.error ?? err.message };
 }
 

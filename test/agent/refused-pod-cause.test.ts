@@ -2,11 +2,13 @@
 // pod owns. A timeout or a lost session proves nothing about the item, and a node's or a peer's
 // item is not one pod's to lose.
 import test from 'ava';
-import { ItemSet, nodeItems, peerItems, podItems, type Item } from '../../src/desired/index.js';
+import { desiredState, ItemSet, nodeItems, peerItems, podItems, type Item } from '../../src/desired/index.js';
 import { TransactionError } from '../../src/actors/dataplane.js';
 import { refusedPod } from '../../src/actors/refused-pods.js';
 import { BridgeClosedError, VppRetvalError, VppTimeoutError } from '../../src/vpp/bridge/errors.js';
 import { deploymentConfig, local1, node1, peer, podA } from '../desired/scenario.js';
+import { apply, planVpp, tapHostsFrom } from '../../src/vpp/apply/index.js';
+import { applyAll, inputs, linuxOf, NameIndex, rig, scenario } from '../apply/harness.js';
 
 const config = deploymentConfig();
 const pod = podItems(config, node1, podA);
@@ -17,7 +19,7 @@ for (const it of [...node, ...peerOwned, ...pod]) desired.put(it);
 
 /** A resync VPP failed at `item`'s op with `error`. */
 const failedAt = (key: string, error: Error) =>
-  new TransactionError('startup resync', { ok: false, error, outcomes: [{ key, op: 'create', status: 'failed', error: `failed to create ${key}: ${error.message}` }], revertErrors: [] });
+  new TransactionError('startup resync', { ok: false, error, failedKey: key, outcomes: [{ key, op: 'create', status: 'failed', error: `failed to create ${key}: ${error.message}` }], revertErrors: [] });
 const first = (items: readonly Item[]) => (items[0] as Item).key;
 
 test('VPP refusing a pod\'s item names that pod, with the failed op\'s error', (t) => {
@@ -34,4 +36,24 @@ test('a timeout, a lost session, a node or peer item, an item nobody desires and
   t.is(refusedPod(failedAt(first(peerOwned), new VppRetvalError('vxlan_add_del_tunnel_v3', -1)), desired), undefined);
   t.is(refusedPod(failedAt('vpp-interface/leftover', new VppRetvalError('tap_delete_v2', -1)), desired), undefined);
   t.is(refusedPod(new Error('failed to read VPP'), desired), undefined);
+});
+
+test('a real apply that VPP fails first at a peer\'s tunnel names no pod, though a pod\'s later call failed too and its op comes first', async (t) => {
+  const { sim, client } = await rig(t);
+  const { config, desired: wanted } = scenario('tap');
+  // the node's items are in VPP already; its peers' and pods' are not
+  const nodeOnly = desiredState(config, { ...inputs([]), peers: [] });
+  const index = new NameIndex();
+  const base = await applyAll(client, nodeOnly, new ItemSet(), index);
+  if (!base.ok) return t.fail(base.error.message);
+  const ops = planVpp(wanted, base.actual, linuxOf(wanted)).ops;
+  // the tunnels' creates go out with the pods' TAP creates; a TAP's MTU only once its create is answered
+  sim.failMessage('vxlan_add_del_tunnel_v3', -1);
+  sim.failMessage('hw_interface_set_mtu', -7);
+  const r = await apply(client, ops, index, { actual: base.actual, tapHost: tapHostsFrom(wanted) });
+  if (r.ok) return t.fail('the injected failures did not fail the apply');
+  const failed = r.outcomes.filter((o) => o.status === 'failed');
+  t.true(wanted.get(failed[0]?.key ?? '')?.owner.startsWith('pod/'), `the first failed op is a pod's: ${failed.map((o) => o.key).join(', ')}`);
+  t.is(wanted.get(r.failedKey)?.owner, 'peer/2', 'the failure reported is the tunnel\'s');
+  t.is(refusedPod(new TransactionError('startup resync', r), wanted), undefined);
 });

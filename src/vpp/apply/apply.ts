@@ -45,6 +45,11 @@ export interface ApplyFailure {
   readonly ok: false;
   /** What VPP (or the bridge) answered to the failing call, unwrapped. */
   readonly error: Error;
+  /**
+   * The op whose call `error` answered. Several ops can fail in one step, and a follow-up
+   * call goes out behind later ops' calls, so the first failed outcome need not be this one.
+   */
+  readonly failedKey: string;
   readonly outcomes: readonly OpOutcome[];
   /** Inverses that failed while reverting (VPP may differ from before in these points). */
   readonly revertErrors: readonly RevertError[];
@@ -126,7 +131,8 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
     return { ok: true, outcomes: ops.map((op) => ({ key: op.key, op: op.op, status: 'done' })), actual };
   }
   const revertErrors = await runLifo(journal.inverses());
-  const failingStep = [...started].find(([, undo]) => undo === first.owner)?.[0].step ?? Number.POSITIVE_INFINITY;
+  const failingOp = [...started].find(([, undo]) => undo === first.owner)?.[0];
+  const failingStep = failingOp?.step ?? Number.POSITIVE_INFINITY;
   const outcomes = ops.map((op): OpOutcome => {
     const undo = started.get(op);
     if (undo === undefined || op.step > failingStep) return { key: op.key, op: op.op, status: 'skipped' };
@@ -134,7 +140,7 @@ export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex
     if (failure === undefined) return { key: op.key, op: op.op, status: 'reverted' };
     return { key: op.key, op: op.op, status: 'failed', error: new ApplyOpError(op, failure).message };
   });
-  return { ok: false, error: rootCause(first.error), outcomes, revertErrors };
+  return { ok: false, error: rootCause(first.error), failedKey: failingOp?.key ?? '', outcomes, revertErrors };
 }
 
 /** Groups ops into steps in step order (an empty step number produces no group). */
