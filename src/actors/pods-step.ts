@@ -112,7 +112,7 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
                 // after a VPP restart the client is still re-handshaking: calls now would fail at once
                 await client.ready(config.vppBridge.requestTimeoutMs);
                 const run = () => dataplane.resync(`${input.kind} resync`, { afterRestart: input.kind === 'runtime' && restarted });
-                // a pod VPP refuses must not keep the node from becoming ready; later, the pod's own actor answers for it
+                // a pod VPP refuses must not keep the node from becoming ready: it is dropped (no actor adopts it) and left to kubelet's next ADD
                 const r = input.kind === 'startup' ? await resyncDroppingRefused(run, known, { records, dataplane, driver, history, log }) : await run();
                 restarted = false;
                 // the host side belongs to the node's state too: a failure to converge it fails the resync
