@@ -17,7 +17,7 @@ import { attachInspection } from './inspection-hookup.js';
 import { podDriver, podRef } from './pod-driver.js';
 import { PodRecords, withLiveSandboxes } from './pod-records.js';
 import { reconcileAllocations } from './reconcile.js';
-import { resyncDroppingRefused } from './refused-pods.js';
+import { resyncDroppingRefused, StartupDrops } from './refused-pods.js';
 import { hostVethName } from '../linux/pod-names.js';
 import { readHostVeths, removeStrayPodVeths } from '../linux/stray-veths.js';
 import { PodRegistry } from './pods.js';
@@ -94,6 +94,8 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       const stored = await records.list((m) => log.warn(m));
       // without netns handling (no root) the agent never looks into sandboxes: it keeps them all
       const known = opts.netns ? await withLiveSandboxes(records, stored, (m) => log.warn(m)) : stored;
+      // one pod dropped per VPP error code until a start-up completes (refused-pods.ts)
+      const drops = await StartupDrops.load(store, config.nodeName, (m) => log.warn(m));
       // VETH mode only (TAP mode makes no host veths): read while the startup resync runs, and
       // what no record names is removed before the CNI socket opens
       const hostVeths = opts.netns && config.interfaceMode === 'veth' ? readHostVeths().catch((err: Error) => (log.warn({ err: err.message }, 'cannot list host veths'), [])) : undefined;
@@ -113,10 +115,11 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
                 await client.ready(config.vppBridge.requestTimeoutMs);
                 const run = () => dataplane.resync(`${input.kind} resync`, { afterRestart: input.kind === 'runtime' && restarted });
                 // a pod VPP refuses must not keep the node from becoming ready: it is dropped (no actor adopts it) and left to kubelet's next ADD
-                const r = input.kind === 'startup' ? await resyncDroppingRefused(run, known, { records, dataplane, driver, history, log }) : await run();
+                const r = input.kind === 'startup' ? await resyncDroppingRefused(run, known, { records, dataplane, driver, history, log, drops }) : await run();
                 restarted = false;
                 // the host side belongs to the node's state too: a failure to converge it fails the resync
                 await state.hostSide?.converge();
+                if (input.kind === 'startup') await drops.clear();
                 log.info({ kind: input.kind, ops: r.ops, ms: Math.round(r.ms) }, 'resync done');
               } finally {
                 pods.broadcast('resync.end');

@@ -26,6 +26,7 @@ test('VPP refusing a pod\'s item names that pod, with the failed op\'s error', (
   t.deepEqual(refusedPod(failedAt(first(pod), new VppRetvalError('tap_create_v3', -1)), desired), {
     podKey: 'default/pod-a',
     error: `failed to create ${first(pod)}: ${new VppRetvalError('tap_create_v3', -1).message}`,
+    retval: -1,
   });
 });
 

@@ -87,3 +87,33 @@ test.serial('a node item VPP refuses still fails the startup resync and keeps ev
   const agent = await n.start();
   t.deepEqual(agent.pods.pods!.list().map((p) => `${p.podKey} ${p.state}`), ['default/web wired'], 'the pod is still known');
 });
+
+test.serial('when VPP refuses every pod with the same error, one pod is dropped and the startup fails, keeping the other records over restarts', async (t) => {
+  const n = await node(t);
+  const first = await n.start();
+  const pods = [];
+  for (let i = 1; i <= 3; i++) pods.push(await first.pods.pods!.add(`default/web-${i}`, sandbox(i)));
+  await first.agent.stop();
+
+  // every pod's ARP entry is gone and VPP refuses them all: the pods are not what is wrong
+  for (const pod of pods) {
+    const neighbor = neighbors(n.sim).find((e) => e.ip === pod.ip);
+    const mac = new Uint8Array((neighbor?.mac ?? '').split(':').map((x) => parseInt(x, 16)));
+    const ip4 = new Uint8Array(pod.ip.split('.').map(Number));
+    n.sim.call('ip_neighbor_add_del', { is_add: 0, neighbor: { sw_if_index: neighbor?.swIfIndex, mac_address: mac, ip_address: { af: 0, un: { ip4 } } } });
+  }
+  n.sim.failMessage('ip_neighbor_add_del', REFUSED);
+  await t.throwsAsync(n.start(), { message: /startup resync did not complete within 3000 ms: .*ip_neighbor_add_del/ });
+  // restarted as kubelet would restart it, the agent remembers the refusal: no second pod goes
+  await t.throwsAsync(n.start(), { message: /startup resync did not complete within 3000 ms: .*ip_neighbor_add_del/ });
+
+  n.sim.clearFaults();
+  const agent = await n.start();
+  const known = agent.pods.pods!.list().map((p) => `${p.podKey} ${p.state}`);
+  t.is(known.length, 2, `one pod dropped, not every pod: ${known.join(', ')}`);
+  t.true(known.every((k) => k.endsWith(' wired')), known.join(', '));
+  const held = (await json<Allocations>(`${agent.base}/contiv/v1/ipam/allocations`)).Pods ?? [];
+  t.is(held.length, 2, 'the kept pods keep their IPs');
+  const dropped = (await json<HistoryBody>(`${agent.base}/controller/event-history`)).filter((h) => h.event === 'startup.dropped');
+  t.deepEqual(dropped, [], 'the history of this start drops nothing');
+});
