@@ -4,6 +4,7 @@
  * after a crash cannot do harm.
  */
 import type { Config } from '../config/types.js';
+import { deepEqual } from '../desired/itemset.js';
 import { podIfNames } from '../desired/naming.js';
 import { hostVethName, podMacs } from '../linux/pod-names.js';
 import { parseNetnsPath } from '../linux/netns-path.js';
@@ -107,7 +108,7 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
       // a re-wire of an adopted pod finds its record (where adoption read it) and its IP in
       // the store already: it writes nothing, so a store outage cannot fail it, and the revert
       // a failure brings cannot tear down a pod that was working
-      const recorded = input.rewire && input.wiring !== undefined && sameWiring(input.wiring, wiring);
+      const recorded = input.rewire && input.wiring !== undefined && deepEqual(input.wiring, wiring);
       // settled into a value at once: a store failure while VPP is still being wired must not
       // surface as an unhandled rejection
       const committed = reservation.commit(recorded ? [] : [deps.records.putOp(input.podKey, c, wiring)]).then(
@@ -129,10 +130,6 @@ export function podDriver(deps: PodDriverDeps): PodDriver {
     revert: undo,
     unwire: undo,
   };
-}
-
-function sameWiring(a: PodWiring, b: PodWiring): boolean {
-  return a.ip === b.ip && a.gateway === b.gateway && a.mac === b.mac && a.vppIfName === b.vppIfName && a.hostIfName === b.hostIfName;
 }
 
 function safeNetns(path: string) {
