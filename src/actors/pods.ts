@@ -66,8 +66,10 @@ export class PodRegistry {
     private readonly history: History,
     private readonly onEscalate: (podKey: string, reason: string) => void = () => undefined,
     private readonly policy: RestartPolicy = defaultPolicy,
+    /** The pod machine before its effects are provided (tests hand in one with faulty actions). */
+    base: typeof podMachine = podMachine,
   ) {
-    this.machine = podMachine.provide({
+    this.machine = base.provide({
       actors: {
         wire: fromPromise<PodWiring, PodEffectInput>(({ input }) => driver.wire(input)),
         revert: fromPromise<void, PodEffectInput>(({ input }) => driver.revert(input)),
@@ -85,9 +87,15 @@ export class PodRegistry {
       const sub = actor.on('*', (e) => {
         if (e.type === 'pod.deleted' || e.containerId !== container.containerId) return;
         sub.unsubscribe();
+        fault.unsubscribe();
         if (e.type === 'pod.wired') resolve(e.wiring);
         else reject(new PodWiringFailedError(podKey, e.error, e.revertError));
       });
+      // a crashed actor answers nothing: without this the ADD would wait for the CNI timeout
+      const fault = actor.subscribe({ error: (err) => {
+        sub.unsubscribe();
+        reject(new PodWiringFailedError(podKey, `pod actor failed: ${errorText(err)}`, undefined));
+      } });
       actor.send({ type: 'cni.add', ...container });
     });
   }
@@ -98,8 +106,13 @@ export class PodRegistry {
     return new Promise((resolve) => {
       const sub = actor.on('pod.deleted', (e) => {
         sub.unsubscribe();
+        fault.unsubscribe();
         resolve(e);
       });
+      const fault = actor.subscribe({ error: (err) => {
+        sub.unsubscribe();
+        resolve({ type: 'pod.deleted', podKey, containerId, error: `pod actor failed: ${errorText(err)}` });
+      } });
       actor.send({ type: 'cni.del', containerId });
     });
   }
@@ -188,9 +201,17 @@ export class PodRegistry {
     const failures = [...(this.failures.get(podKey) ?? []), now];
     this.failures.set(podKey, failures);
     const decision = decideRestart(this.policy, failures, now);
-    this.history.record({ actor: `pod/${podKey}`, event: 'actor.crashed', from: undefined, to: decision.action, error: err instanceof Error ? err.message : String(err) });
+    this.history.record({ actor: `pod/${podKey}`, event: 'actor.crashed', from: undefined, to: decision.action, error: errorText(err) });
     if (this.actors.get(podKey) === actor) this.actors.delete(podKey);
-    // a fresh actor starts in `pending`; the next resync re-adopts the pod from VPP and IPAM
+    // The wiring it held stays known, as an adopted pod's: the next CNI event restores the actor
+    // from it, so a DEL still unwires the pod and a repeated ADD re-runs the (idempotent)
+    // wiring, whatever step the crash cut short. Without a wiring a fresh actor starts pending.
+    const { container, wiring } = actor.getSnapshot().context;
+    if (container !== undefined && wiring !== undefined) this.dormant.set(podKey, { container, wiring });
     if (decision.action === 'escalate') this.onEscalate(podKey, decision.reason);
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -3,7 +3,7 @@
 import test from 'ava';
 import { History } from '../../src/actors/history.js';
 import { PodRegistry, type PodDriver } from '../../src/actors/pods.js';
-import type { PodEffectInput, PodWiring } from '../../src/machines/pod.js';
+import { podMachine, type PodEffectInput, type PodWiring } from '../../src/machines/pod.js';
 
 const container = (id: string) => ({ containerId: id, netns: `/var/run/netns/${id}`, ifName: 'eth0' });
 const wiring = (ip: string): PodWiring => ({ ip, gateway: '10.1.1.1', mac: '02:00:00:00:00:01', vppIfName: `tap-${ip}`, hostIfName: 'eth0' });
@@ -25,7 +25,7 @@ function rig() {
   };
   const history = new History(1000);
   const pods = new PodRegistry(driver, history);
-  return { pods, calls, seen, history };
+  return { pods, calls, seen, history, driver };
 }
 
 test('adopted pods are listed, found and answered from their record, and no actor runs for them', (t) => {
@@ -86,4 +86,47 @@ test('a pod woken while a resync runs starts in resyncing, as its adopted actor 
     ['pod/ns/a', 'cni.add', 'resyncing', 'wiring'],
     ['pod/ns/a', 'xstate.done.actor.wire', 'wiring', 'wired'],
   ]);
+});
+
+/**
+ * A pod machine whose action or guard `name` throws once `armed`: a fault inside the actor's
+ * step (the effects cannot cause one: XState turns their errors into the machine's own events).
+ */
+function faultyRig(kind: 'actions' | 'guards', name: 'emitWired' | 'hasNext') {
+  const { calls, driver } = rig();
+  const state = { armed: false };
+  const fault = () => {
+    if (!state.armed) return false;
+    state.armed = false;
+    throw new Error(`${name} threw`);
+  };
+  const base = podMachine.provide({ [kind]: { [name]: fault } });
+  const history = new History(1000);
+  return { pods: new PodRegistry(driver, history, undefined, undefined, base), calls, history, state };
+}
+
+test('a pod actor that crashes fails the ADD in flight at once and keeps the pod\'s wiring for the next DEL', async (t) => {
+  const { pods, calls, history, state } = faultyRig('actions', 'emitWired');
+  pods.adopt('ns/a', container('ca'), wiring('10.1.1.2'));
+  state.armed = true;
+  await t.throwsAsync(pods.add('ns/a', container('ca')), { message: /failed to wire pod ns\/a: pod actor failed: .*emitWired threw/ });
+  t.deepEqual(history.query({}).filter((r) => r.event === 'actor.crashed').map((r) => [r.actor, r.to]), [['pod/ns/a', 'restart']]);
+  t.deepEqual(pods.list(), [{ podKey: 'ns/a', state: 'wired', containerId: 'ca', ip: '10.1.1.2', restarts: 1 }]);
+  // the restored actor still knows what to remove
+  calls.length = 0;
+  t.like(await pods.del('ns/a', 'ca'), { type: 'pod.deleted', error: undefined });
+  t.deepEqual(calls, ['unwire ns/a 10.1.1.2']);
+});
+
+test('a DEL whose pod actor crashes is answered with the fault', async (t) => {
+  const { pods, state, calls } = faultyRig('guards', 'hasNext');
+  pods.adopt('ns/b', container('cb'), wiring('10.1.1.3'));
+  state.armed = true;
+  const answer = await pods.del('ns/b', 'cb');
+  t.like(answer, { type: 'pod.deleted', podKey: 'ns/b', containerId: 'cb' });
+  t.regex(answer.error ?? '', /^pod actor failed: .*hasNext threw/s);
+  // the crash came after the unwire ran, but what the actor knew stays: a repeated DEL is harmless
+  t.deepEqual(pods.list().map((r) => [r.podKey, r.state, r.restarts]), [['ns/b', 'wired', 1]]);
+  t.like(await pods.del('ns/b', 'cb'), { type: 'pod.deleted', error: undefined });
+  t.deepEqual(calls, ['unwire ns/b 10.1.1.3', 'unwire ns/b 10.1.1.3']);
 });
