@@ -163,10 +163,14 @@ test('an agent running the ConfigMap config answers the probes, and the role gra
   const agent = await startAgentProcess(agentYaml, dir);
   try {
     const { port } = new URL(agent.base);
-    t.is(Number(container(docs, 'agent')['ports'][0]['containerPort']), cfg['http']['port']);
+    const { config } = parseConfigText(configText(docs), { NODE_NAME: 'n', hostname: 'h' });
+    t.is(Number(container(docs, 'agent')['ports'][0]['containerPort']), config?.http.port ?? NaN);
     for (const probe of ['readinessProbe', 'livenessProbe']) {
       const get = container(docs, 'agent')[probe]['httpGet'] as Obj;
-      t.is(get['port'], cfg['http']['port']);
+      t.is(get['port'], config?.http.port);
+      // kubelet probes the pod IP (the node's, with hostNetwork) unless told a host: an agent on
+      // loopback, the secure default, must be probed there
+      if (config?.http.address !== '0.0.0.0') t.is(get['host'], config?.http.address, `${probe} host`);
       t.is((await fetch(`http://127.0.0.1:${port}${get['path']}`)).status, 200, probe);
     }
     await until('pods and nodes listed and watched', () => (['pods', 'nodes'] as const).every((k) => kube.requestsOf(k, false).length > 0 && kube.requestsOf(k, true).length > 0));
