@@ -7,6 +7,7 @@
  * mostly never hear from the CNI again was ~80 ms of a cold start.
  */
 import { createActor, fromPromise, type Actor } from 'xstate';
+import { errorMessage } from '../machines/effect.js';
 import { podMachine, type PodContainer, type PodEffectInput, type PodEmitted, type PodWiring } from '../machines/pod.js';
 import { decideRestart, type RestartPolicy } from '../machines/supervision.js';
 import type { History } from './history.js';
@@ -94,7 +95,7 @@ export class PodRegistry {
       // a crashed actor answers nothing: without this the ADD would wait for the CNI timeout
       const fault = actor.subscribe({ error: (err) => {
         sub.unsubscribe();
-        reject(new PodWiringFailedError(podKey, `pod actor failed: ${errorText(err)}`, undefined));
+        reject(new PodWiringFailedError(podKey, `pod actor failed: ${errorMessage(err)}`, undefined));
       } });
       actor.send({ type: 'cni.add', ...container });
     });
@@ -111,7 +112,7 @@ export class PodRegistry {
       });
       const fault = actor.subscribe({ error: (err) => {
         sub.unsubscribe();
-        resolve({ type: 'pod.deleted', podKey, containerId, error: `pod actor failed: ${errorText(err)}` });
+        resolve({ type: 'pod.deleted', podKey, containerId, error: `pod actor failed: ${errorMessage(err)}` });
       } });
       actor.send({ type: 'cni.del', containerId });
     });
@@ -201,7 +202,7 @@ export class PodRegistry {
     const failures = [...(this.failures.get(podKey) ?? []), now];
     this.failures.set(podKey, failures);
     const decision = decideRestart(this.policy, failures, now);
-    this.history.record({ actor: `pod/${podKey}`, event: 'actor.crashed', from: undefined, to: decision.action, error: errorText(err) });
+    this.history.record({ actor: `pod/${podKey}`, event: 'actor.crashed', from: undefined, to: decision.action, error: errorMessage(err) });
     if (this.actors.get(podKey) === actor) this.actors.delete(podKey);
     // The wiring it held stays known, as an adopted pod's: the next CNI event restores the actor
     // from it, so a DEL still unwires the pod and a repeated ADD re-runs the (idempotent)
@@ -210,8 +211,4 @@ export class PodRegistry {
     if (container !== undefined && wiring !== undefined) this.dormant.set(podKey, { container, wiring });
     if (decision.action === 'escalate') this.onEscalate(podKey, decision.reason);
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
