@@ -63,6 +63,12 @@ export function coalesce(queue: readonly Txn[]): { batch: Txn[]; rest: Txn[] } {
   return { batch: queue.slice(0, n), rest: queue.slice(n) };
 }
 
+/** The queue with what a submit event brings appended (other events bring nothing). */
+function queueWith(queue: readonly Txn[], event: VppConnectionEvent): readonly Txn[] {
+  if (event.type === 'txn.submit') return [...queue, event.txn];
+  return event.type === 'txns.submit' ? [...queue, ...event.txns] : queue;
+}
+
 /** The VPP connection machine. */
 export const vppConnectionMachine = setup({
   types: {
@@ -83,12 +89,7 @@ export const vppConnectionMachine = setup({
     bringsWork: ({ event }) => event.type === 'txn.submit' || (event.type === 'txns.submit' && event.txns.length > 0),
   },
   actions: {
-    enqueue: assign({
-      queue: ({ context, event }) => {
-        if (event.type === 'txn.submit') return [...context.queue, event.txn];
-        return event.type === 'txns.submit' ? [...context.queue, ...event.txns] : context.queue;
-      },
-    }),
+    enqueue: assign({ queue: ({ context, event }) => queueWith(context.queue, event) }),
     report: enqueueActions(({ enqueue }, params: { outcomes: readonly TxnOutcome[] }) => {
       for (const outcome of params.outcomes) enqueue.emit({ type: 'txn.done', outcome });
     }),
@@ -101,8 +102,7 @@ export const vppConnectionMachine = setup({
     }),
     /** Queues what the event brings and takes the batch at once: one context update, not two. */
     enqueueAndTake: assign(({ context, event }) => {
-      const queue = event.type === 'txn.submit' ? [...context.queue, event.txn] : event.type === 'txns.submit' ? [...context.queue, ...event.txns] : context.queue;
-      const { batch, rest } = coalesce(queue);
+      const { batch, rest } = coalesce(queueWith(context.queue, event));
       return { inFlight: batch, queue: rest };
     }),
   },
