@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startAgent, type Agent } from '../src/actors/agent.js';
 import { hostStep } from '../src/actors/host-step.js';
@@ -90,7 +89,8 @@ export interface BridgeChild {
 export async function startBridgeChild(dir: string): Promise<BridgeChild> {
   const endpoint = `ipc://${join(dir, 'vpp-bridge.sock')}`;
   const bridge = (await buildCompiledTree()).bridge;
-  const root = fileURLToPath(new URL('..', import.meta.url));
+  // the repo root (`npm run bench` runs there), not this file's: it may run from a compiled tree
+  const root = process.cwd();
   const child = spawn(process.execPath, [join(root, bridge), '--listen', endpoint, '--backend', 'sim'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.once('data', () => resolve());
@@ -143,6 +143,9 @@ export function since(t0: bigint): number {
  * outlives the bench and goes stale. The tree sits under node_modules so its imports resolve.
  */
 export function buildCompiledTree(): Promise<{ agent: string; bridge: string }> {
+  // `npm run bench` runs from such a tree already (scripts/bench.js): its launchers are these
+  const given = process.env.IPNET_BENCH_TREE;
+  if (given !== undefined) return Promise.resolve({ agent: join(given, 'bin', 'ipnet-agent.js'), bridge: join(given, 'bin', 'ipnet-vpp-bridge.js') });
   // once per bench process: every suite of one `npm run bench` measures the same sources
   compiledTree ??= compileTree();
   return compiledTree;

@@ -6,13 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Dealer } from 'zeromq';
 import { BridgeClient } from '../src/vpp/bridge/client.js';
 import { buildCompiledTree } from './agent-harness.js';
 import { figure, percentile, report } from './stats.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+// the repo root (`npm run bench` runs there), not this file's: it may run from a compiled tree
+const root = process.cwd();
 const SUITE = 'bridge';
 const SYNC_N = 3000;
 /** Round trips of each kind before the measured ones: JIT warm-up of both processes on both paths. */

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [name…]`: runs every `bench/*.bench.ts` (or those whose file name contains
- * one of the given words) one after another, so figures are not skewed by each other.
+ * Runs every benchmark of its directory (or those whose file name contains one of the given
+ * words) one after another, so figures are not skewed by each other. `npm run bench [word…]`
+ * runs it compiled (scripts/bench.js); `node --import=tsx bench/run.ts` from the sources.
  */
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,7 +9,7 @@ import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
-const files = (await readdir(here)).filter((f) => f.endsWith('.bench.ts')).sort()
+const files = (await readdir(here)).filter((f) => /\.bench\.[jt]s$/.test(f)).sort()
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)));
 let failed = 0;
 for (const f of files) {
