@@ -62,6 +62,11 @@ export class History {
     return () => void this.observers.delete(observer);
   }
 
+  /** Whether anyone takes the raw inspection stream (actors made meanwhile need not feed it). */
+  get observed(): boolean {
+    return this.observers.size > 0;
+  }
+
   /** Hands one raw inspection event to the live observers (the ring keeps only transitions). */
   inspected(ev: InspectionEvent): void {
     // every actor's every step lands here (~17 events per AddPod); mostly nobody watches

@@ -6,12 +6,12 @@
  * its actor is restored in `wired`: creating, starting and stepping 250 actors for pods that
  * mostly never hear from the CNI again was ~80 ms of a cold start.
  */
-import { createActor, fromPromise, type Actor } from 'xstate';
+import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
 import { errorMessage } from '../machines/effect.js';
 import { podMachine, type PodContainer, type PodEffectInput, type PodEmitted, type PodWiring } from '../machines/pod.js';
 import { decideRestart, type RestartPolicy } from '../machines/supervision.js';
 import type { History } from './history.js';
-import { inspectInto } from './inspect.js';
+import { recordingTransitions, recordStart } from './inspect.js';
 
 /** The effects of a pod's lifecycle, provided at the composition root. */
 export interface PodDriver {
@@ -70,13 +70,13 @@ export class PodRegistry {
     /** The pod machine before its effects are provided (tests hand in one with faulty actions). */
     base: typeof podMachine = podMachine,
   ) {
-    this.machine = base.provide({
+    this.machine = recordingTransitions(base.provide({
       actors: {
         wire: fromPromise<PodWiring, PodEffectInput>(({ input }) => driver.wire(input)),
         revert: fromPromise<void, PodEffectInput>(({ input }) => driver.revert(input)),
         unwire: fromPromise<void, PodEffectInput>(({ input }) => driver.unwire(input)),
       },
-    });
+    }), history);
   }
 
   /** Wires (or re-answers) a pod; resolves with its wiring once the actor reports. */
@@ -185,7 +185,11 @@ export class PodRegistry {
       value: this.resyncing ? 'resyncing' : 'wired',
       context: { podKey, container: asleep.container, wiring: asleep.wiring, error: undefined, next: undefined, deleteRequested: false, adopted: true },
     });
-    const actor = createActor(this.machine, { input: { podKey }, snapshot, id: `pod/${podKey}`, inspect: inspectInto(this.history, `pod/${podKey}`) });
+    // the raw inspection stream only when someone watches it (a visualizer, attached at start-up):
+    // the transitions reach the history from the machine itself (`recordingTransitions`)
+    const history = this.history;
+    const inspect = history.observed ? (ev: InspectionEvent) => history.inspected(ev) : undefined;
+    const actor = createActor(this.machine, { input: { podKey }, snapshot, id: `pod/${podKey}`, inspect });
     this.actors.set(podKey, actor);
     actor.subscribe({
       complete: () => {
@@ -194,6 +198,7 @@ export class PodRegistry {
       error: (err) => this.crashed(podKey, actor, err),
     });
     actor.start();
+    recordStart(history, `pod/${podKey}`, actor.getSnapshot().value);
     return actor;
   }
 

@@ -130,3 +130,71 @@ test('a DEL whose pod actor crashes is answered with the fault', async (t) => {
   t.like(await pods.del('ns/b', 'cb'), { type: 'pod.deleted', error: undefined });
   t.deepEqual(calls, ['unwire ns/b 10.1.1.3', 'unwire ns/b 10.1.1.3']);
 });
+
+/**
+ * The same pod lifecycle driven through a registry (transitions recorded by the machine) and
+ * through a bare actor fed by XState's inspection stream: wired, failed and reverted, paused
+ * by a resync, deleted.
+ */
+async function lifecycle(mode: 'registry' | 'inspected'): Promise<{ records: unknown[]; raw: number }> {
+  const driver: PodDriver = {
+    wire: async (input) => {
+      if (input.container.containerId === 'bad') throw new Error('VPP refused the TAP');
+      return wiring('10.1.1.9');
+    },
+    revert: async () => undefined,
+    unwire: async () => undefined,
+  };
+  const history = new History(1000);
+  let raw = 0;
+  history.observeInspection(() => void raw++);
+  const wait = (actor: { on: (t: '*', f: (e: { type: string }) => void) => { unsubscribe(): void } }, type: string) =>
+    new Promise<void>((resolve) => {
+      const sub = actor.on('*', (e) => {
+        if (e.type !== type) return;
+        sub.unsubscribe();
+        resolve();
+      });
+    });
+  if (mode === 'registry') {
+    const pods = new PodRegistry(driver, history);
+    await pods.add('ns/a', container('ca'));
+    await settledAsFailure(pods.add('ns/a', container('bad')));
+    await pods.add('ns/a', container('ca'));
+    pods.broadcast('resync.begin');
+    pods.broadcast('resync.end');
+    await pods.del('ns/a', 'ca');
+  } else {
+    const { createActor, fromPromise } = await import('xstate');
+    const { inspectInto } = await import('../../src/actors/inspect.js');
+    const machine = podMachine.provide({ actors: { wire: fromPromise(({ input }) => driver.wire(input)), revert: fromPromise(({ input }) => driver.revert(input)), unwire: fromPromise(({ input }) => driver.unwire(input)) } });
+    const actor = createActor(machine, { input: { podKey: 'ns/a' }, id: 'pod/ns/a', inspect: inspectInto(history, 'pod/ns/a') }).start();
+    const step = async (event: Parameters<typeof actor.send>[0], until: string) => {
+      const done = wait(actor, until);
+      actor.send(event);
+      await done;
+    };
+    await step({ type: 'cni.add', ...container('ca') }, 'pod.wired');
+    await step({ type: 'cni.add', ...container('bad') }, 'pod.failed');
+    await step({ type: 'cni.add', ...container('ca') }, 'pod.wired');
+    actor.send({ type: 'resync.begin' });
+    actor.send({ type: 'resync.end' });
+    await step({ type: 'cni.del', containerId: 'ca' }, 'pod.deleted');
+  }
+  return { records: history.query({}).map(({ seq: _s, time: _t, ...r }) => r), raw };
+}
+
+async function settledAsFailure(p: Promise<unknown>): Promise<void> {
+  await p.then(() => Promise.reject(new Error('expected the ADD to fail')), () => undefined);
+}
+
+test('pod actors leave in the history the records XState\'s inspection stream gives, failures and their errors included', async (t) => {
+  const inspected = await lifecycle('inspected');
+  const recorded = await lifecycle('registry');
+  t.true(inspected.records.length >= 8, 'the lifecycle took its steps');
+  t.true(inspected.records.some((r) => (r as { error?: string }).error === 'VPP refused the TAP'), 'the failure is in it with its error');
+  t.deepEqual(recorded.records, inspected.records);
+  // a watcher (a visualizer) still gets the raw stream of the registry's actors
+  t.true(recorded.raw > 0);
+  t.is(recorded.raw, inspected.raw);
+});
