@@ -11,7 +11,7 @@ import type { Config } from '../config/types.js';
 import { hostRouteGateway, ItemSet, nodeItems, peerItems, peerOwner, podItems, podOwner } from '../desired/index.js';
 import type { Item, LocalNodeInput, PeerAddressing, Plan, PodInput } from '../desired/index.js';
 import { errorMessage } from '../machines/effect.js';
-import { vppConnectionMachine, type Txn, type TxnOutcome } from '../machines/vppConnection.js';
+import { batchRunner, vppConnectionMachine, type Txn, type TxnOutcome } from '../machines/vppConnection.js';
 import type { VppChannel } from '../vpp/api/channel.js';
 import { NameIndex } from '../vpp/api/names.js';
 import { apply, linuxItemsOf, planVpp, planVppDelta, tapHostsFrom, type ApplyFailure, type OpOutcome } from '../vpp/apply/index.js';
@@ -87,7 +87,7 @@ export class Dataplane {
     this.connection = createActor(vppConnectionMachine.provide({
       actors: {
         connect: fromPromise<void, { reconnect: boolean }>(async () => undefined),
-        apply: fromPromise(async ({ input }: { input: { txns: readonly Txn[] } }) => this.runBatch(input.txns)),
+        runner: batchRunner((txns) => this.runBatch(txns)),
       },
     }), { input: { initialBackoffMs: 100, maxBackoffMs: 5000 } });
     this.connection.on('txn.done', ({ outcome }) => this.settle(outcome));
@@ -208,9 +208,9 @@ export class Dataplane {
   }
 
   /**
-   * The machine's `apply` effect: runs one batch and hands each member's caller its result
-   * at once. The machine's step that takes the batch off its books follows as the effect's
-   * outcome, once the callers have gone on.
+   * What the machine's batch runner runs: one batch, handing each member's caller its result
+   * at once. The machine's step that takes the batch off its books follows as the runner's
+   * report, once the callers have gone on.
    */
   private async runBatch(txns: readonly Txn[]): Promise<TxnOutcome[]> {
     const first = txns[0]?.payload as Alone | Change | undefined;

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createActor, fromPromise, getMicrosteps, initialTransition, SimulatedClock, transition, type AnyEventObject } from 'xstate';
-import { coalesce, vppConnectionMachine, type Txn, type TxnOutcome, type VppConnectionEmitted } from '../../src/machines/vppConnection.js';
+import { batchRunner, coalesce, vppConnectionMachine, type Txn, type TxnOutcome, type VppConnectionEmitted } from '../../src/machines/vppConnection.js';
 
 const txn = (id: number, ...keys: string[]): Txn => ({ id, keys, payload: null });
 const flush = () => new Promise((r) => setImmediate(r));
@@ -58,9 +58,9 @@ function start(apply: (txns: readonly Txn[]) => Promise<TxnOutcome[]>, connect: 
     vppConnectionMachine.provide({
       actors: {
         connect: fromPromise(async () => connect()),
-        apply: fromPromise(async ({ input }: { input: { txns: readonly Txn[] } }) => {
-          batches.push(input.txns.map((x) => x.id));
-          return apply(input.txns);
+        runner: batchRunner(async (txns) => {
+          batches.push(txns.map((x) => x.id));
+          return apply(txns);
         }),
       },
     }),
@@ -148,4 +148,32 @@ test('connect failures back off exponentially on the clock', async (t) => {
   await flush();
   t.is(attempts, 3);
   t.is(actor.getSnapshot().value, 'ready');
+});
+
+test('a batch given up on a VPP restart reports late without touching the batch after it', async (t) => {
+  const gates = new Map<number, () => void>();
+  const { actor, batches, emitted } = start(async (txns) => {
+    await new Promise<void>((r) => gates.set(txns[0]?.id ?? 0, r));
+    return txns.map((x) => ({ id: x.id, ok: true, error: undefined }));
+  });
+  await flush();
+  actor.send({ type: 'txn.submit', txn: txn(1, 'a') });
+  await flush();
+  actor.send({ type: 'vpp.restarted' });
+  await flush();
+  actor.send({ type: 'txn.submit', txn: txn(2, 'b') });
+  await flush();
+  t.deepEqual(batches, [[1], [2]]);
+  // batch 1's apply still ends (its calls were on their way) while batch 2 is in flight
+  gates.get(1)?.();
+  for (let i = 0; i < 3; i++) await flush();
+  t.is(actor.getSnapshot().value, 'applying', 'the late report did not end batch 2');
+  gates.get(2)?.();
+  for (let i = 0; i < 3; i++) await flush();
+  t.is(actor.getSnapshot().value, 'ready');
+  const done = emitted.flatMap((e) => (e.type === 'txn.done' ? [e.outcome] : []));
+  t.deepEqual(done, [
+    { id: 1, ok: false, error: 'VPP restarted during apply' },
+    { id: 2, ok: true, error: undefined },
+  ]);
 });
