@@ -13,7 +13,19 @@ import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
 
 const run = promisify(execFile);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = repoRoot();
+
+/**
+ * The nearest directory above this file that holds native/: not a fixed two levels up, as
+ * `npm run bench cni` runs this file compiled from a tree under node_modules/.cache.
+ */
+function repoRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'native', 'build.sh'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no native/build.sh in ${here} or above it`);
+  }
+}
 
 /** Path of the compiled forwarder. */
 export const PLUGIN = join(root, 'native', 'build', 'ipnet-cni');
