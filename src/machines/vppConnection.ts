@@ -48,12 +48,19 @@ export interface BatchRun extends EventObject {
  * The batch runner: one long-lived actor that runs each batch it is handed with `apply` and
  * reports back. A promise actor invoked per batch cost ~100 µs and ~37 KB of allocation per
  * batch in XState's actor set-up and tear-down (a pod add is one batch); handing a batch to
- * a running actor is an event. A rejected `apply` is reported, never thrown.
+ * a running actor is an event. A failed `apply` is reported as the batch's failure, whether
+ * it rejects or throws: a throw out of the runner would fail the connection itself.
  */
 export function batchRunner(apply: (txns: readonly Txn[]) => Promise<readonly TxnOutcome[]>): CallbackActorLogic<BatchRun> {
   return fromCallback<BatchRun>(({ receive, sendBack }) => {
     receive(({ batch, txns }) => {
-      apply(txns).then(
+      let run: Promise<readonly TxnOutcome[]>;
+      try {
+        run = apply(txns);
+      } catch (error) {
+        run = Promise.reject(error);
+      }
+      run.then(
         (outcomes) => sendBack({ type: 'batch.done', batch, outcomes } satisfies BatchReport),
         (error: unknown) => sendBack({ type: 'batch.failed', batch, error: message(error) } satisfies BatchReport),
       );

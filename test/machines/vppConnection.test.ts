@@ -58,7 +58,8 @@ function start(apply: (txns: readonly Txn[]) => Promise<TxnOutcome[]>, connect: 
     vppConnectionMachine.provide({
       actors: {
         connect: fromPromise(async () => connect()),
-        runner: batchRunner(async (txns) => {
+        // not an async function: an `apply` that throws reaches the runner as a throw
+        runner: batchRunner((txns) => {
           batches.push(txns.map((x) => x.id));
           return apply(txns);
         }),
@@ -119,6 +120,23 @@ test('a failed apply reports every transaction of the batch as failed and keeps 
   await flush();
   t.deepEqual(emitted.filter((e) => e.type === 'txn.done'), [{ type: 'txn.done', outcome: { id: 7, ok: false, error: 'VNET_API_ERROR_NO_SUCH_ENTRY' } }]);
   t.is(actor.getSnapshot().value, 'ready');
+});
+
+test('an apply that throws instead of rejecting fails its batch, and the connection keeps serving', async (t) => {
+  const { actor, emitted } = start((txns) => {
+    if (txns[0]?.id === 7) throw new Error('encoder bug');
+    return Promise.resolve(txns.map((x) => ({ id: x.id, ok: true, error: undefined })));
+  });
+  await flush();
+  actor.send({ type: 'txn.submit', txn: txn(7, 'x') });
+  await flush();
+  actor.send({ type: 'txn.submit', txn: txn(8, 'y') });
+  for (let i = 0; i < 3; i++) await flush();
+  t.is(actor.getSnapshot().status, 'active');
+  t.deepEqual(emitted.flatMap((e) => (e.type === 'txn.done' ? [e.outcome] : [])), [
+    { id: 7, ok: false, error: 'encoder bug' },
+    { id: 8, ok: true, error: undefined },
+  ]);
 });
 
 test('a VPP restart reconnects and asks for a full resync', async (t) => {
