@@ -198,3 +198,77 @@ test('pod actors leave in the history the records XState\'s inspection stream gi
   t.true(recorded.raw > 0);
   t.is(recorded.raw, inspected.raw);
 });
+
+/** A driver whose wire and unwire wait until released, per container. */
+function gatedRig() {
+  const gates = new Map<string, () => void>();
+  const calls: string[] = [];
+  const gate = (what: string) => new Promise<void>((r) => gates.set(what, r));
+  const driver: PodDriver = {
+    wire: async (input) => {
+      calls.push(`wire ${input.container.containerId}`);
+      await gate(`wire ${input.container.containerId}`);
+      return wiring('10.1.1.9');
+    },
+    revert: async () => undefined,
+    unwire: async (input) => {
+      calls.push(`unwire ${input.container.containerId}`);
+      await gate(`unwire ${input.container.containerId}`);
+    },
+  };
+  const release = (what: string) => gates.get(what)?.();
+  return { pods: new PodRegistry(driver, new History(1000)), calls, release };
+}
+
+/** How a promise settled within a second: its value, its error's message, or 'pending'. */
+async function outcome(p: Promise<unknown>): Promise<unknown> {
+  const timer = new Promise((r) => setTimeout(() => r('pending'), 1000));
+  return Promise.race([p.then((v) => ({ ok: v }), (e: Error) => ({ failed: e.message })), timer]);
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('an ADD whose pod is deleted while it wires is answered with a failure, not left to the CNI timeout', async (t) => {
+  const { pods, calls, release } = gatedRig();
+  const add = pods.add('ns/a', container('ca'));
+  await tick();
+  const del = pods.del('ns/a', 'ca');
+  release('wire ca');
+  await tick();
+  release('unwire ca');
+  t.like(await outcome(add), { failed: 'failed to wire pod ns/a: its wiring was removed before it finished: a DEL of the pod or a newer sandbox came first' });
+  t.like(await outcome(del), { ok: { type: 'pod.deleted', containerId: 'ca', error: undefined } });
+  t.deepEqual(calls, ['wire ca', 'unwire ca']);
+});
+
+test('an ADD overtaken by a newer sandbox of its pod fails; the newer one is wired', async (t) => {
+  const { pods, calls, release } = gatedRig();
+  const first = pods.add('ns/a', container('c1'));
+  await tick();
+  const second = pods.add('ns/a', container('c2'));
+  release('wire c1');
+  await tick();
+  release('unwire c1');
+  await tick();
+  release('wire c2');
+  t.regex((await outcome(first) as { failed?: string }).failed ?? 'not failed', /wiring was removed before it finished/);
+  t.deepEqual(await outcome(second), { ok: wiring('10.1.1.9') });
+  t.deepEqual(calls, ['wire c1', 'unwire c1', 'wire c2']);
+});
+
+test('an ADD that comes while a DEL of the same container unwires it is answered by the wiring that follows', async (t) => {
+  const { pods, calls, release } = gatedRig();
+  const add = pods.add('ns/a', container('ca'));
+  await tick();
+  release('wire ca');
+  await add;
+  const del = pods.del('ns/a', 'ca');
+  await tick();
+  const again = pods.add('ns/a', container('ca'));
+  release('unwire ca');
+  await tick();
+  release('wire ca');
+  t.deepEqual(await outcome(again), { ok: wiring('10.1.1.9') });
+  t.like(await outcome(del), { ok: { type: 'pod.deleted', containerId: 'ca' } });
+  t.deepEqual(calls, ['wire ca', 'unwire ca', 'wire ca']);
+});
