@@ -1,7 +1,7 @@
 // `npm run bench cni` runs the CNI harness compiled, from a tree under node_modules/.cache
 // (scripts/bench.js): there it must still find the forwarder's sources in the repo.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,6 +11,8 @@ const run = promisify(execFile);
 
 test('the CNI harness compiled into a tree under node_modules builds and names the repo\'s forwarder', async (t) => {
   const repo = process.cwd();
+  // a fresh clone has no node_modules/.cache until something (a bench) made it
+  await mkdir(join(repo, 'node_modules', '.cache'), { recursive: true });
   const tree = await mkdtemp(join(repo, 'node_modules', '.cache', 'ipnet-harness-test-'));
   t.teardown(() => rm(tree, { recursive: true, force: true }));
   const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
