@@ -87,8 +87,8 @@ export class PodRegistry {
         sub.unsubscribe();
         watch.unsubscribe();
       };
-      // this container's wiring was removed in the step now running: a DEL that came while it
-      // was wired, or a newer sandbox of the pod; either way nothing will report it wired
+      // this container's wiring was removed in the step now running (a DEL that came while it
+      // was being wired, or a newer sandbox of the pod): nothing will report it wired or failed
       let removed = false;
       // one listener for every answer: each event type listened to leaves a set behind in
       // the actor, which lives as long as the pod
