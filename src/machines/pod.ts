@@ -90,6 +90,7 @@ export const podMachine = setup({
   },
   guards: {
     sameContainer: ({ context, event }) => 'containerId' in event && context.container?.containerId === event.containerId,
+    otherContainer: ({ context, event }) => 'containerId' in event && context.container?.containerId !== event.containerId,
     adopted: ({ context }) => context.adopted,
     hasNext: ({ context }) => context.next !== undefined,
     deleteRequested: ({ context }) => context.deleteRequested,
@@ -102,6 +103,10 @@ export const podMachine = setup({
       wiring: context.wiring as PodWiring,
     })),
     emitDeleted: emit(({ context }) => deleted(context, undefined)),
+    /** A newer sandbox of the pod, wired once the current effect settles. */
+    queueNext: assign({ next: ({ event }) => containerOf(event as PodContainer) }),
+    /** A DEL that came while an effect runs, honoured once it settles. */
+    requestDelete: assign({ deleteRequested: true }),
     /** A settled revert left nothing of the wiring (a failed re-wire of an adopted pod had one). */
     forgetWiring: assign({ wiring: undefined }),
     /** The newer sandbox replaces the one whose wiring failed; nothing of the old one carries over. */
@@ -132,8 +137,8 @@ export const podMachine = setup({
         onError: { target: 'reverting', actions: assign({ error: ({ event }) => message(event.error), adopted: false }) },
       },
       on: {
-        'cni.add': { guard: ({ context, event }) => context.container?.containerId !== event.containerId, actions: assign({ next: ({ event }) => containerOf(event) }) },
-        'cni.del': { actions: assign({ deleteRequested: true }) },
+        'cni.add': { guard: 'otherContainer', actions: 'queueNext' },
+        'cni.del': { actions: 'requestDelete' },
       },
     },
     wired: {
@@ -159,6 +164,12 @@ export const podMachine = setup({
       },
     },
     reverting: {
+      // as while wiring: a DEL or a newer sandbox is honoured once the revert settled (ignored
+      // here, the DEL would wait for the CNI timeout, and so would the newer sandbox's ADD)
+      on: {
+        'cni.add': { guard: 'otherContainer', actions: 'queueNext' },
+        'cni.del': { actions: 'requestDelete' },
+      },
       invoke: {
         id: 'revert',
         src: 'revert',

@@ -272,3 +272,30 @@ test('an ADD that comes while a DEL of the same container unwires it is answered
   t.like(await outcome(del), { ok: { type: 'pod.deleted', containerId: 'ca' } });
   t.deepEqual(calls, ['wire ca', 'unwire ca', 'wire ca']);
 });
+
+test('a DEL that comes while a failed ADD is reverted is answered once the revert settles', async (t) => {
+  let releaseRevert!: () => void;
+  const calls: string[] = [];
+  const driver: PodDriver = {
+    wire: async () => {
+      calls.push('wire');
+      throw new Error('VPP refused the TAP');
+    },
+    revert: async () => {
+      calls.push('revert');
+      await new Promise<void>((r) => (releaseRevert = r));
+    },
+    unwire: async () => void calls.push('unwire'),
+  };
+  const pods = new PodRegistry(driver, new History(1000));
+  const add = pods.add('ns/a', container('ca'));
+  await tick();
+  t.deepEqual(pods.list().map((r) => r.state), ['reverting']);
+  const del = pods.del('ns/a', 'ca');
+  await tick();
+  releaseRevert();
+  t.like(await outcome(add), { failed: 'failed to wire pod ns/a: VPP refused the TAP' });
+  t.like(await outcome(del), { ok: { type: 'pod.deleted', containerId: 'ca', error: undefined } });
+  // the revert left nothing: the DEL has nothing more to remove
+  t.deepEqual(calls, ['wire', 'revert']);
+});

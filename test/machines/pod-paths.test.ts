@@ -84,8 +84,11 @@ function expected(m: Model, e: AnyEventObject): Expected {
     case 'failed cni.del':
       return go({ value: 'gone' }, [], [`deleted ${c}`]);
     case 'wiring cni.add':
+    case 'reverting cni.add':
       return c === m.container ? go({}) : go({ next: c });
     case 'wiring cni.del':
+    case 'reverting cni.del':
+      // honoured once the effect settles; the DEL is answered then
       return go({ del: true });
     case 'wiring xstate.done.actor.wire':
       // a DEL or a newer sandbox arrived meanwhile: the fresh wiring is removed before anything is reported
