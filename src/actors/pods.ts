@@ -83,40 +83,21 @@ export class PodRegistry {
   add(podKey: string, container: PodContainer): Promise<PodWiring> {
     const actor = this.actorFor(podKey);
     return new Promise((resolve, reject) => {
-      const settle = (): void => {
-        sub.unsubscribe();
-        watch.unsubscribe();
-      };
-      // this container's wiring was removed in the step now running (a DEL that came while it
-      // was being wired, or a newer sandbox of the pod): nothing will report it wired or failed
-      let removed = false;
       // one listener for every answer: each event type listened to leaves a set behind in
       // the actor, which lives as long as the pod
       const sub = actor.on('*', (e) => {
-        if (e.containerId !== container.containerId) return;
-        if (e.type === 'pod.deleted') {
-          removed = true;
-          return;
-        }
-        settle();
+        if (e.type === 'pod.deleted' || e.containerId !== container.containerId) return;
+        sub.unsubscribe();
+        fault.unsubscribe();
         if (e.type === 'pod.wired') resolve(e.wiring);
-        else reject(new PodWiringFailedError(podKey, e.error, e.revertError));
+        else if (e.type === 'pod.failed') reject(new PodWiringFailedError(podKey, e.error, e.revertError));
+        else reject(new PodWiringFailedError(podKey, e.reason, undefined));
       });
-      const watch = actor.subscribe({
-        next: (snap) => {
-          if (!removed) return;
-          removed = false;
-          // the same container wired next: an ADD that came after a DEL of it, answered by that wiring
-          if (snap.value === 'wiring' && snap.context.container?.containerId === container.containerId) return;
-          settle();
-          reject(new PodWiringFailedError(podKey, 'its wiring was removed before it finished: a DEL of the pod or a newer sandbox came first', undefined));
-        },
-        // a crashed actor answers nothing: without this the ADD would wait for the CNI timeout
-        error: (err) => {
-          settle();
-          reject(new PodWiringFailedError(podKey, `pod actor failed: ${errorMessage(err)}`, undefined));
-        },
-      });
+      // a crashed actor answers nothing: without this the ADD would wait for the CNI timeout
+      const fault = actor.subscribe({ error: (err) => {
+        sub.unsubscribe();
+        reject(new PodWiringFailedError(podKey, `pod actor failed: ${errorMessage(err)}`, undefined));
+      } });
       actor.send({ type: 'cni.add', ...container });
     });
   }

@@ -49,7 +49,12 @@ export type PodEvent =
 export type PodEmitted =
   | { type: 'pod.wired'; podKey: string; containerId: string; wiring: PodWiring }
   | { type: 'pod.failed'; podKey: string; containerId: string; error: string; revertError: string | undefined }
-  | { type: 'pod.deleted'; podKey: string; containerId: string; error: string | undefined };
+  | { type: 'pod.deleted'; podKey: string; containerId: string; error: string | undefined }
+  /**
+   * A wiring that succeeded but is removed before it is reported, because a DEL or a newer
+   * sandbox of the pod came while it ran: the ADD that asked for it is answered with this.
+   */
+  | { type: 'pod.abandoned'; podKey: string; containerId: string; reason: string };
 
 /** The pod machine's memory. */
 export interface PodContext {
@@ -103,6 +108,12 @@ export const podMachine = setup({
       wiring: context.wiring as PodWiring,
     })),
     emitDeleted: emit(({ context }) => deleted(context, undefined)),
+    emitAbandoned: emit(({ context }) => ({
+      type: 'pod.abandoned' as const,
+      podKey: context.podKey,
+      containerId: context.container?.containerId ?? '',
+      reason: context.deleteRequested ? 'the pod was deleted while it was being wired' : 'a newer sandbox of the pod came while it was being wired',
+    })),
     /** A newer sandbox of the pod, wired once the current effect settles. */
     queueNext: assign({ next: ({ event }) => containerOf(event as PodContainer) }),
     /** A DEL that came while an effect runs, honoured once it settles. */
@@ -130,8 +141,8 @@ export const podMachine = setup({
         src: 'wire',
         input: effectInput,
         onDone: [
-          { guard: 'deleteRequested', target: 'unwiring', actions: assign({ wiring: ({ event }) => event.output, deleteRequested: false, adopted: false }) },
-          { guard: 'hasNext', target: 'unwiring', actions: assign({ wiring: ({ event }) => event.output, adopted: false }) },
+          { guard: 'deleteRequested', target: 'unwiring', actions: ['emitAbandoned', assign({ wiring: ({ event }) => event.output, deleteRequested: false, adopted: false })] },
+          { guard: 'hasNext', target: 'unwiring', actions: ['emitAbandoned', assign({ wiring: ({ event }) => event.output, adopted: false })] },
           { target: 'wired', actions: [assign({ wiring: ({ event }) => event.output, error: undefined, adopted: false }), 'emitWired'] },
         ],
         onError: { target: 'reverting', actions: assign({ error: ({ event }) => message(event.error), adopted: false }) },

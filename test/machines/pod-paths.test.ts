@@ -91,8 +91,8 @@ function expected(m: Model, e: AnyEventObject): Expected {
       // honoured once the effect settles; the DEL is answered then
       return go({ del: true });
     case 'wiring xstate.done.actor.wire':
-      // a DEL or a newer sandbox arrived meanwhile: the fresh wiring is removed before anything is reported
-      if (m.del || m.next) return go({ value: 'unwiring', del: false, wired: true, adopted: false }, [`unwire ${m.container} (wired)`]);
+      // a DEL or a newer sandbox arrived meanwhile: the ADD is told its wiring is abandoned, then it is removed
+      if (m.del || m.next) return go({ value: 'unwiring', del: false, wired: true, adopted: false }, [`unwire ${m.container} (wired)`], [`abandoned ${m.container}`]);
       return go({ value: 'wired', wired: true, adopted: false }, [], [`wired ${m.container}`]);
     case 'wiring xstate.error.actor.wire':
       return go({ value: 'reverting', error: failure, adopted: false }, [`revert ${m.container} after ${failure}`]);
@@ -131,6 +131,7 @@ function expected(m: Model, e: AnyEventObject): Expected {
 function describeEmitted(e: PodEmitted): string {
   if (e.type === 'pod.wired') return `wired ${e.containerId}`;
   if (e.type === 'pod.failed') return `failed ${e.containerId}: ${e.error}${e.revertError ? `, revert: ${e.revertError}` : ''}`;
+  if (e.type === 'pod.abandoned') return `abandoned ${e.containerId}`;
   return `deleted ${e.containerId}${e.error ? `: ${e.error}` : ''}`;
 }
 
@@ -152,7 +153,7 @@ function podWithFakeEffects() {
     },
   });
   const actor = createActor(machine, { input: { podKey: 'default/web' } });
-  for (const type of ['pod.wired', 'pod.failed', 'pod.deleted'] as const) actor.on(type, (e) => void emits.push(describeEmitted(e)));
+  for (const type of ['pod.wired', 'pod.failed', 'pod.deleted', 'pod.abandoned'] as const) actor.on(type, (e) => void emits.push(describeEmitted(e)));
   actor.start();
   return {
     actor,
