@@ -22,8 +22,7 @@ export function inspectInto(history: History, name: string): (ev: InspectionEven
     if (from === to) return;
     last.set(id, to);
     if (snap.status === 'done' || snap.status === 'error') last.delete(id);
-    const event = ev.event.type;
-    history.record({ actor: name, event, from, to, ...(event.startsWith('xstate.error') ? { error: errorText(ev.event) } : {}) });
+    recordTransition(history, name, ev.event, from, to);
   };
 }
 
@@ -42,7 +41,7 @@ export function recordingTransitions<M extends AnyStateMachine>(machine: M, hist
     const next = machine.transition(snapshot, event, scope);
     const from = stateText(snapshot.value);
     const to = stateText(next.value);
-    if (from !== to) history.record({ actor: scope.self.id, event: event.type, from, to, ...(event.type.startsWith('xstate.error') ? { error: errorText(event) } : {}) });
+    if (from !== to) recordTransition(history, scope.self.id, event, from, to);
     return next;
   };
   return recording;
@@ -51,6 +50,11 @@ export function recordingTransitions<M extends AnyStateMachine>(machine: M, hist
 /** Records an actor's start as the inspection stream shows it (from nothing to its state). */
 export function recordStart(history: History, actor: string, value: unknown): void {
   history.record({ actor, event: 'xstate.init', from: undefined, to: stateText(value) });
+}
+
+/** One transition's record; an actor's error event carries its error's text. */
+function recordTransition(history: History, actor: string, event: { type: string }, from: string | undefined, to: string): void {
+  history.record({ actor, event: event.type, from, to, ...(event.type.startsWith('xstate.error') ? { error: errorText(event) } : {}) });
 }
 
 /** A state value as the history shows it: most machines here are flat, their value a string. */
