@@ -157,7 +157,7 @@ export const podMachine = setup({
         'cni.add': [
           { guard: and(['sameContainer', 'adopted']), target: 'wiring' },
           { guard: 'sameContainer', actions: 'emitWired' },
-          { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) },
+          { target: 'unwiring', actions: 'queueNext' },
         ],
         'cni.del': { target: 'unwiring' },
         'resync.begin': { target: 'resyncing' },
@@ -169,7 +169,7 @@ export const podMachine = setup({
         'cni.add': [
           { guard: and(['sameContainer', 'adopted']), target: 'wiring' },
           { guard: 'sameContainer', actions: 'emitWired' },
-          { target: 'unwiring', actions: assign({ next: ({ event }) => containerOf(event) }) },
+          { target: 'unwiring', actions: 'queueNext' },
         ],
         'cni.del': { target: 'unwiring' },
       },
@@ -223,7 +223,7 @@ export const podMachine = setup({
         ],
       },
       on: {
-        'cni.add': { actions: assign({ next: ({ event }) => containerOf(event) }) },
+        'cni.add': { actions: 'queueNext' },
       },
     },
     gone: { type: 'final' },
