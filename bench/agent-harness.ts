@@ -4,8 +4,7 @@
  * simulator + bridge that outlive agents, and a store pre-filled with peer node records.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -137,39 +136,24 @@ export function since(t0: bigint): number {
 }
 
 /**
- * Builds the sources as `npm run build` does (tsc, then scripts/bundle.js) into a bench-private
- * tree with its own copy of the launchers, and returns those copies (relative to the repo): the
- * programs as the container runs them, built from the sources as they are now. Not `dist/`: a build there
- * outlives the bench and goes stale. The tree sits under node_modules so its imports resolve.
+ * The programs as the container runs them, built from the sources as they are now (tsc, then
+ * scripts/bundle.js: scripts/bench-tree.js), and returns their launchers (relative to the repo).
  */
 export function buildCompiledTree(): Promise<{ agent: string; bridge: string }> {
-  // `npm run bench` runs from such a tree already (scripts/bench.js): its launchers are these
+  // `npm run bench` runs from such a tree already (scripts/bench.js): its launchers are these;
+  // run from the sources, the bench builds one of the programs alone, once per process
   const given = process.env.IPNET_BENCH_TREE;
-  if (given !== undefined) return Promise.resolve({ agent: join(given, 'bin', 'ipnet-agent.js'), bridge: join(given, 'bin', 'ipnet-vpp-bridge.js') });
-  // once per bench process: every suite of one `npm run bench` measures the same sources
-  compiledTree ??= compileTree();
-  return compiledTree;
+  compiledTree ??= given !== undefined ? Promise.resolve(given) : compileTree();
+  return compiledTree.then((root) => ({ agent: join(root, 'bin', 'ipnet-agent.js'), bridge: join(root, 'bin', 'ipnet-vpp-bridge.js') }));
 }
 
-let compiledTree: Promise<{ agent: string; bridge: string }> | undefined;
+let compiledTree: Promise<string> | undefined;
 
-async function compileTree(): Promise<{ agent: string; bridge: string }> {
+async function compileTree(): Promise<string> {
   const root = join('node_modules', '.cache', 'ipnet-bench-agent');
-  await rm(root, { recursive: true, force: true });
-  const tsc = join('node_modules', 'typescript', 'bin', 'tsc');
-  const entry = join(root, 'dist', 'src', 'main', 'agent.js');
-  // tsc still emits when types fail (another change in progress): measure what was emitted
-  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(root, 'dist'), '--sourceMap', 'false']).catch((err: Error & { stdout?: string }) => {
-    if (!existsSync(entry)) throw err;
-    console.log(`# compiled with type errors:\n${err.stdout ?? err.message}`);
-  });
-  // then the build's second step, as `npm run build` runs it: the launcher prefers its bundle
-  await promisify(execFile)(process.execPath, [join('scripts', 'bundle.js'), join(root, 'dist')]);
-  await mkdir(join(root, 'bin'), { recursive: true });
-  for (const f of ['launch.js', 'ipnet-agent.js', 'ipnet-vpp-bridge.js']) await copyFile(join('bin', f), join(root, 'bin', f));
-  // under node_modules the repo's package.json no longer scopes these files: say they are ESM
-  await writeFile(join(root, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-  return { agent: join(root, 'bin', 'ipnet-agent.js'), bridge: join(root, 'bin', 'ipnet-vpp-bridge.js') };
+  const { stdout } = await promisify(execFile)(process.execPath, [join('scripts', 'bench-tree.js'), root, 'tsconfig.build.json']);
+  if (stdout) console.log(stdout.trimEnd());
+  return root;
 }
 
 /** The compiled agent's launcher (see `buildCompiledTree`). */
