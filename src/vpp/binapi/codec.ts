@@ -172,12 +172,14 @@ export function bytes(n: number, alias?: string): Codec<Uint8Array, ArrayLike<nu
       if (!Number.isInteger(b) || b < 0 || b > 255) throw new EncodeFail(`byte ${i}: ${b} is not a byte`);
       buf[off + i] = b;
     }
-  }, (buf, off) => {
-    // A copy, so decoded values never alias a frame the transport may reuse.
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = buf[off + i] as number;
-    return out;
-  });
+  }, (buf, off) => readBytes(buf, off, n));
+}
+
+/** `n` bytes at `off` as a copy, so decoded values never alias a frame the transport may reuse. */
+export function readBytes(buf: Buffer, off: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = buf[off + i] as number;
+  return out;
 }
 
 /** `string x[N]`: NUL-padded, at most N−1 bytes of UTF-8; reading stops at the first NUL. */
@@ -187,12 +189,15 @@ export function fstring(n: number): Codec<string, string> {
     const len = Buffer.byteLength(v, 'utf8');
     if (len > n - 1) throw new EncodeFail(`string of ${len} bytes exceeds ${n - 1}`);
     buf.write(v, off, len, 'utf8');
-  }, (buf, off) => {
-    let e = off;
-    const stop = off + n;
-    while (e < stop && buf[e] !== 0) e++;
-    return buf.toString('utf8', off, e);
-  });
+  }, (buf, off) => readFString(buf, off, n));
+}
+
+/** The UTF-8 text of an `n`-byte NUL-padded field at `off`, up to its first NUL. */
+export function readFString(buf: Buffer, off: number, n: number): string {
+  let e = off;
+  const stop = off + n;
+  while (e < stop && buf[e] !== 0) e++;
+  return buf.toString('utf8', off, e);
 }
 
 /** `string x[]`: u32 big-endian length then the bytes, no NUL; the length is bounded by the frame. */

@@ -14,6 +14,7 @@ export * from './errors.js';
 export * from './retval.js';
 export * from './codec.js';
 export * from './struct.js';
+export type { StructReader } from './fast-read.js';
 export * from './types.js';
 export * from './define.js';
 export * from './registry.js';

@@ -4,6 +4,7 @@
  * decoded and encodable values are derived from the definitions, so defs are the only source.
  */
 import { DecodeFail, EncodeFail, need, type AnyCodec, type Codec, type Cursor, type InOf, type OutOf } from './codec.js';
+import { compileStructReader, type StructReader } from './fast-read.js';
 
 /** Field definitions of a struct, in wire order (object key order is preserved for string keys). */
 export type Fields = Record<string, AnyCodec>;
@@ -73,8 +74,11 @@ function compileSizer(struct: string, names: readonly string[], countOf: Readonl
   return new Function('v', 'c', 'names', 'fail', `let n = 0;\n${withFieldPath(steps, 'n')}`) as Sizer;
 }
 
+/** A struct's codec, with the field-by-field reader its compiled one must agree with (tests compare them). */
+export type StructCodec<F extends Fields> = Codec<StructOut<F>, StructIn<F>> & { readonly readEach: StructReader };
+
 /** A packed struct. Count fields of variable arrays are written from the array's length. */
-export function struct<F extends Fields>(name: string, fields: F): Codec<StructOut<F>, StructIn<F>> {
+export function struct<F extends Fields>(name: string, fields: F): StructCodec<F> {
   const list = Object.entries(fields) as [string, AnyCodec][];
   const names = list.map(([k]) => k);
   const codecs = list.map(([, c]) => c);
@@ -98,9 +102,15 @@ export function struct<F extends Fields>(name: string, fields: F): Codec<StructO
   // compiled on first use: a process loads ~150 layouts and uses a few dozen, and compiling
   // them all cost ~20 ms of every start (the agent's included) before the first call
   let reader: Reader | undefined;
+  let fast: StructReader | undefined;
   let writer: Writer | undefined;
   let sizer: Sizer | undefined;
+  const readEach: StructReader = (buf, cur) => {
+    reader ??= compileReader(name, names);
+    return reader(buf, cur, codecs, names, DecodeFail);
+  };
   return {
+    readEach,
     shape: { t: 'struct', name, fields: list },
     fixed,
     min,
@@ -115,9 +125,9 @@ export function struct<F extends Fields>(name: string, fields: F): Codec<StructO
       writer ??= compileWriter(name, names, countOf);
       return writer(buf, off, v as Record<string, unknown>, codecs, names, EncodeFail);
     },
-    read(buf, cur) {
-      reader ??= compileReader(name, names);
-      return reader(buf, cur, codecs, names, DecodeFail) as StructOut<F>;
+    read(buf, cur, parent) {
+      fast ??= compileStructReader(list, readEach) ?? readEach;
+      return fast(buf, cur, parent) as StructOut<F>;
     },
   };
 }
