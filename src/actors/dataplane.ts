@@ -15,7 +15,7 @@ import { batchRunner, vppConnectionMachine, type Txn, type TxnOutcome } from '..
 import type { VppChannel } from '../vpp/api/channel.js';
 import { NameIndex } from '../vpp/api/names.js';
 import { apply, linuxItemsOf, planVpp, planVppDelta, tapHostsFrom, type ApplyFailure, type OpOutcome } from '../vpp/apply/index.js';
-import { retrieve } from '../vpp/retrieve/index.js';
+import { itemsOf, retrieve, type EarlyDump } from '../vpp/retrieve/index.js';
 
 /** A transaction VPP refused; VPP was reverted to the state before it. */
 export class TransactionError extends Error {
@@ -80,6 +80,8 @@ export class Dataplane {
     private readonly ch: VppChannel,
     private local: LocalNodeInput,
     private readonly onTxn: (r: TxnReport) => void = () => undefined,
+    /** VPP dumped before this dataplane existed: the first resync uses it instead of dumping. */
+    private earlyDump?: EarlyDump,
   ) {
     for (const it of nodeItems(config, local)) this.desired.put(it);
     // the channel is connected before the Dataplane exists and VPP restarts reach the
@@ -97,7 +99,12 @@ export class Dataplane {
   /** Dumps VPP and converges it to the desired state without flushing. */
   resync(what = 'resync', opts: { afterRestart?: boolean } = {}): Promise<TxnReport> {
     return this.alone(async () => {
-      const found = await retrieve(this.ch, opts.afterRestart ? {} : { correlate: this.desired });
+      const early = this.earlyDump;
+      this.earlyDump = undefined;
+      // nothing this dataplane applied can have changed VPP since the early dump was taken
+      const dumped = early !== undefined && this.applies === 0 && !opts.afterRestart ? await early.take() : undefined;
+      const correlate = opts.afterRestart ? {} : { correlate: this.desired };
+      const found = dumped !== undefined ? itemsOf(dumped, correlate) : await retrieve(this.ch, correlate);
       this.index = found.index;
       this.actual = found.items;
       const p = planVpp(this.desired, found.items, linuxItemsIn(this.desired));

@@ -54,7 +54,8 @@ export function podsStep(state: AgentState, vpp: VppHandle, out: PodsHandle, opt
       const history = new History(config.controller.eventHistoryLimit);
       // hostIPs as the host step read them: VPP routes each to the host over the interconnect
       const local = localNodeInput(config, need(state.addressing, 'addressing'), { firstDpdkNic: '', hostIPs: state.hostSide?.hostIPs ?? [] });
-      const dataplane = new Dataplane(config, client, local, (r) => history.record({ actor: 'vpp', event: 'txn', from: undefined, to: r.what, vppOps: r.calls, durationMs: Math.round(r.ms * 1000) / 1000 }));
+      const dataplane = new Dataplane(config, client, local, (r) => history.record({ actor: 'vpp', event: 'txn', from: undefined, to: r.what, vppOps: r.calls, durationMs: Math.round(r.ms * 1000) / 1000 }), vpp.earlyDump);
+      vpp.earlyDump = undefined;
       const records = new PodRecords(store, config.nodeName);
       const driver = podDriver({ config, ipam, dataplane, gateway: local.addressing.podGatewayIP, netns: opts.netns, records });
       const pods = new PodRegistry(driver, history, (podKey, reason) =>

@@ -5,6 +5,7 @@
  * otherwise the agent connects to the configured bridge.
  */
 import { BridgeClient } from '../vpp/bridge/client.js';
+import { EarlyDump } from '../vpp/retrieve/early-dump.js';
 import { linuxTapHost } from '../vpp/sim/linux-host.js';
 import type { VppSimulator } from '../vpp/sim/simulator.js';
 import type { StartupContext, StartupStep } from './agent.js';
@@ -18,6 +19,8 @@ export interface VppHandle {
   /** Present in embedded mode: the in-process simulated VPP (for the tracer and faults). */
   simulator?: VppSimulator;
   version?: string;
+  /** VPP dumped right after connecting, for the startup resync (see early-dump.ts). */
+  earlyDump?: EarlyDump;
 }
 
 /** Builds the step; fills `vpp` when done. */
@@ -48,6 +51,11 @@ export function vppStep(vpp: VppHandle, opts: { realPodTaps: boolean } = { realP
       const version = await client.request('show_version');
       vpp.version = String(version['version'] ?? '');
       ctx.log.info({ endpoint, version: vpp.version, program: version['program'], pid: client.vpePid }, 'connected to VPP');
+      // VPP answers it while the store is read and the desired state built (steps after this)
+      const early = new EarlyDump(client);
+      vpp.earlyDump = early;
+      client.on('restart', () => early.invalidate());
+      client.on('disconnected', () => early.invalidate());
       ctx.http.route('GET', '/ipnet/v1/vpp/version', () => ({ status: 200, body: { program: version['program'], version: version['version'], pid: client.vpePid, endpoint } }));
     },
   };

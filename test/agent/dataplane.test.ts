@@ -13,6 +13,23 @@ import { VppSimulator } from '../../src/vpp/sim/simulator.js';
 import { startBridge } from '../bridge/harness.js';
 import type { PodInput } from '../../src/desired/index.js';
 import type { SimulatorOptions } from '../../src/vpp/sim/simulator.js';
+import { EarlyDump } from '../../src/vpp/retrieve/index.js';
+
+/** A dataplane on the simulator whose first resync is still to come, given the dump `early` makes of that VPP. */
+async function freshDataplaneOnSim(t: ExecutionContext, early: (client: BridgeClient, sim: VppSimulator) => EarlyDump | undefined, timeoutMs = 5000) {
+  const { config } = compileConfig({ nodeName: 'dp-node', ipamConfig: { nodeInterconnectCIDR: '192.168.16.0/24' } }, { hostname: 'dp-node' });
+  if (!config) throw new Error('config rejected');
+  const sim = new VppSimulator({ seed: 3 });
+  t.teardown(() => sim.close());
+  const bridge = await startBridge(t, sim);
+  const client = await BridgeClient.connect(bridge.endpoint, { timeoutMs });
+  t.teardown(() => client.close());
+  const addressing = new NodeAddressing(config.ipamConfig, 1, { staticGateway: config.ipamConfig.defaultGateway });
+  await client.ping(); // the connection's own first ping is answered before `early` runs
+  const dump = early(client, sim);
+  const dataplane = new Dataplane(config, client, localNodeInput(config, addressing, { firstDpdkNic: '', hostIPs: [] }), undefined, dump);
+  return { sim, dataplane, addressing, dump };
+}
 
 async function dataplaneOnSim(t: ExecutionContext, simOptions: SimulatorOptions = {}) {
   const { config } = compileConfig({ nodeName: 'dp-node', ipamConfig: { nodeInterconnectCIDR: '192.168.16.0/24' } }, { hostname: 'dp-node' });
@@ -124,4 +141,49 @@ test('setDesired puts many pods and peers into the desired state in one queued s
   t.true((await dataplane.resync('startup resync')).ops > 0);
   t.deepEqual(wiredInVpp(sim, pods), pods.map((p) => p.netns));
   t.true(JSON.stringify(sim.dump()).includes('192.168.16.4'));
+});
+
+/** How many interface dumps VPP answered: one per dump the agent made. */
+function interfaceDumps(sim: VppSimulator): number {
+  return sim.callLog.filter((c) => c.name === 'sw_interface_dump').length;
+}
+
+test('the first resync goes by the early dump instead of dumping VPP again; the next one dumps', async (t) => {
+  const { sim, dataplane, dump } = await freshDataplaneOnSim(t, (client) => new EarlyDump(client));
+  t.true(await dump?.settled());
+  t.is(interfaceDumps(sim), 1);
+  t.true((await dataplane.resync('startup resync')).ops > 0);
+  t.is(interfaceDumps(sim), 1);
+  t.true(JSON.stringify(sim.dump()).includes('vxlanBVI'));
+  // taken once: a later resync dumps for itself (and finds nothing left to do)
+  t.like(await dataplane.resync('run-time resync'), { ops: 0 });
+  t.is(interfaceDumps(sim), 2);
+});
+
+test('an early dump voided (VPP restarted, connection lost) or taken before an apply is not used', async (t) => {
+  const voided = await freshDataplaneOnSim(t, (client) => new EarlyDump(client));
+  t.true(await voided.dump?.settled());
+  voided.dump?.invalidate();
+  t.true((await voided.dataplane.resync('startup resync')).ops > 0);
+  t.is(interfaceDumps(voided.sim), 2);
+
+  const applied = await freshDataplaneOnSim(t, (client) => new EarlyDump(client));
+  t.true(await applied.dump?.settled());
+  const peer = peerAddressing(applied.addressing, { id: 2, name: 'node-2', vppIPs: ['192.168.16.2/24'], mgmtIPs: [] }, true);
+  if (!peer) return t.fail('peer 2 not addressable');
+  t.true((await applied.dataplane.setPeer(peer)).ops > 0);
+  t.true((await applied.dataplane.resync('startup resync')).ops > 0);
+  t.is(interfaceDumps(applied.sim), 2);
+});
+
+test('an early dump VPP did not answer is no dump: the resync dumps for itself', async (t) => {
+  const { sim, dataplane, dump } = await freshDataplaneOnSim(t, (client, vpp) => {
+    // one of its dumps never ends: the control_ping closing it goes unanswered
+    vpp.silenceMessage('control_ping', 1);
+    return new EarlyDump(client);
+  }, 300);
+  t.false(await dump?.settled());
+  t.true((await dataplane.resync('startup resync')).ops > 0);
+  t.is(interfaceDumps(sim), 2);
+  t.true(JSON.stringify(sim.dump()).includes('vxlanBVI'));
 });
