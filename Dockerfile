@@ -8,7 +8,10 @@ WORKDIR /home/builder/ipnet
 COPY --chown=builder:builder package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY --chown=builder:builder . .
+# the agent's V8 code cache goes into the image: a restarted container starts from the image,
+# so one written at run time would be gone by the next start (scripts/warm-code-cache.js)
 RUN npm run build \
+ && node scripts/warm-code-cache.js \
  && if [ -x native/build.sh ]; then native/build.sh; fi \
  && npm prune --omit=dev
 

@@ -3,13 +3,15 @@
  * agent, one simulated VPP behind a bridge that outlives the agents; then a second agent's
  * start until ready, its VPP writes (0 expected), its CPU time and its RSS. Measured three
  * ways: composed in this process (warm JIT; repeated), as the compiled agent the container
- * runs (built here from the current sources; five cold starts), and through the repo's launcher
- * under tsx (what `npm start` runs without a build; for reference).
+ * runs (built here from the current sources: a first start that writes the V8 code cache the
+ * image ships, then five cold starts with it, and five more without this machine's
+ * NODE_EXTRA_CA_CERTS when it is set), and through the repo's launcher under tsx (what `npm
+ * start` runs without a build; for reference).
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { peerOwner } from '../src/desired/index.js';
@@ -121,11 +123,11 @@ interface SpawnedStart {
 }
 
 /** One cold start of the real executable: spawn → /readiness 200, then /ipnet/v1/actors and VmRSS. */
-async function spawnOnce(configPath: string, agentBin: string): Promise<SpawnedStart> {
+async function spawnOnce(configPath: string, agentBin: string, env: NodeJS.ProcessEnv): Promise<SpawnedStart> {
   const lines: LogLine[] = [];
   const spawnedAt = Date.now();
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [agentBin, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, IPNET_LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, [agentBin, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, IPNET_LOG_LEVEL: 'info' } });
   let buf = '';
   child.stderr.on('data', (d: Buffer) => {
     buf += d.toString();
@@ -171,12 +173,12 @@ async function spawnOnce(configPath: string, agentBin: string): Promise<SpawnedS
  * One start alone said little on a shared 2-core machine (the same build measured 1.1-1.7 s
  * back to back): the median is reported with every run, and the median run's breakdown.
  */
-async function spawnedRestarts(dir: string, endpoint: string, agentBin: string, label: string, runs: number): Promise<void> {
+async function spawnedRestarts(dir: string, endpoint: string, agentBin: string, label: string, runs: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const configPath = join(dir, 'agent.yaml');
   // JSON is YAML: the same raw config the in-process runs compile
   await writeFile(configPath, JSON.stringify(rawConfig(dir, endpoint)));
   const starts: SpawnedStart[] = [];
-  for (let i = 0; i < runs; i++) starts.push(await spawnOnce(configPath, agentBin));
+  for (let i = 0; i < runs; i++) starts.push(await spawnOnce(configPath, agentBin, env));
   const byReady = [...starts].sort((a, b) => a.readyMs - b.readyMs);
   const med = byReady[Math.ceil(byReady.length / 2) - 1] as SpawnedStart;
   const each = (f: (s: SpawnedStart) => string) => starts.map(f).join(' ');
@@ -273,8 +275,19 @@ export default async function restartFigures(): Promise<void> {
     t0 = process.hrtime.bigint();
     const compiled = givenBin ?? (await buildCompiledAgent());
     if (!givenBin) figure(suite, 'set-up: sources compiled for the spawned agent', fmt(since(t0)));
-    await spawnedRestarts(tmp.dir, vpp.endpoint, compiled, 'compiled agent', 5);
+    // the image ships the agent's V8 code cache (scripts/warm-code-cache.js); a build without
+    // one, as here, runs its first start without and writes it at that start's clean exit
+    const codeCache = join(compiled, '..', '..', 'dist', 'app', 'main', 'agent.cjs.v8cache');
+    await rm(codeCache, { force: true });
+    await spawnedRestarts(tmp.dir, vpp.endpoint, compiled, 'compiled agent, first start of the build (no V8 code cache yet)', 1);
+    figure(suite, '  V8 code cache written by that start', existsSync(codeCache) ? 'yes' : 'no (the twin did not run)');
+    await spawnedRestarts(tmp.dir, vpp.endpoint, compiled, 'compiled agent (as the image runs it)', 5);
     await bareNodeStarts(5);
+    const certs = process.env['NODE_EXTRA_CA_CERTS'];
+    if (certs !== undefined) {
+      const { NODE_EXTRA_CA_CERTS: _, ...imageEnv } = process.env;
+      await spawnedRestarts(tmp.dir, vpp.endpoint, compiled, 'compiled agent without NODE_EXTRA_CA_CERTS (as in the image)', 5, imageEnv);
+    }
     // for reference: the launcher in the repo, which runs the sources under tsx unless a dist/ exists
     const viaTsx = existsSync(join('dist', 'src', 'main', 'agent.js')) ? 'bin/ipnet-agent.js (a dist/ exists: compiled)' : 'bin/ipnet-agent.js under tsx';
     await spawnedRestarts(tmp.dir, vpp.endpoint, 'bin/ipnet-agent.js', viaTsx, 1);

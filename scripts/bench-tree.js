@@ -21,7 +21,7 @@ export function buildTree(dir, tsconfig) {
   }
   execFileSync(process.execPath, [join('scripts', 'bundle.js'), join(dir, 'dist')], { stdio: 'inherit' });
   mkdirSync(join(dir, 'bin'), { recursive: true });
-  for (const f of ['launch.js', 'ipnet-agent.js', 'ipnet-vpp-bridge.js']) copyFileSync(join('bin', f), join(dir, 'bin', f));
+  for (const f of ['launch.js', 'code-cache.js', 'ipnet-agent.js', 'ipnet-vpp-bridge.js']) copyFileSync(join('bin', f), join(dir, 'bin', f));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
 }
 

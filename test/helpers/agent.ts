@@ -37,7 +37,9 @@ export async function startAgentProcess(yaml: string, dir?: string): Promise<Age
   const port = await freePort();
   const configPath = join(workDir, 'ipnet.yaml');
   await writeFile(configPath, yaml.replaceAll('{{dir}}', workDir).replaceAll('{{port}}', String(port)));
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/ipnet-agent.js'), '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // IPNET_TEST_AGENT_BIN runs these tests against a build instead (`node scripts/bench-tree.js <dir> tsconfig.build.json`)
+  const bin = process.env.IPNET_TEST_AGENT_BIN ?? join(repoRoot, 'bin/ipnet-agent.js');
+  const child = spawn(process.execPath, [bin, '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));

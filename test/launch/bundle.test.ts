@@ -39,7 +39,8 @@ test('inlined packages run from the bundle alone; zeromq is required and on-dema
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
   await writeFile(join(dir, 'package.json'), '{"type":"module"}');
-  await writeFile(join(dir, 'dist', 'src', 'main', 'prog.js'), program);
+  // named as the agent, whose bundle also gets a CommonJS twin
+  await writeFile(join(dir, 'dist', 'src', 'main', 'agent.js'), program);
   await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
   await run(process.execPath, [join(repo, 'scripts', 'bundle.js'), join(dir, 'dist')]);
 
@@ -47,9 +48,14 @@ test('inlined packages run from the bundle alone; zeromq is required and on-dema
   await rm(join(dir, 'node_modules'));
   await mkdir(join(dir, 'node_modules'));
   await symlink(join(repo, 'node_modules', 'zeromq'), join(dir, 'node_modules', 'zeromq'));
-  const bundled = join(dir, 'dist', 'app', 'main', 'prog.js');
+  const bundled = join(dir, 'dist', 'app', 'main', 'agent.js');
   const { stderr } = await run(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(bundled)})).main()`]);
   t.deepEqual(JSON.parse(stderr), { level: 30, doc: { a: [1, 2] }, state: 'b', size: '4', dealer: 'function', msg: 'ran' });
+
+  // the agent's CommonJS twin (run with a code cache) carries the same packages and runs alike
+  const twin = join(dir, 'dist', 'app', 'main', 'agent.cjs');
+  const fromTwin = await run(process.execPath, ['-e', `require(${JSON.stringify(twin)}).main()`]);
+  t.deepEqual(JSON.parse(fromTwin.stderr), { level: 30, doc: { a: [1, 2] }, state: 'b', size: '4', dealer: 'function', msg: 'ran' });
 
   const text = await readFile(bundled, 'utf8');
   t.regex(text, /import\("etcd3"\)/);

@@ -2,7 +2,8 @@
 // sources run (an old build must never be what a test or `npx ipnet-agent` executes).
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ async function tree(t: import('ava').ExecutionContext) {
   await mkdir(join(dir, 'src', 'main'), { recursive: true });
   await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
   await copyFile(join(repo, 'bin', 'launch.js'), join(dir, 'bin', 'launch.js'));
+  await copyFile(join(repo, 'bin', 'code-cache.js'), join(dir, 'bin', 'code-cache.js'));
   await writeFile(join(dir, 'package.json'), '{"type":"module"}');
   await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
   await writeFile(join(dir, 'bin', 'prog.js'), 'import { launch } from "./launch.js";\nawait launch("main/prog");\n');
@@ -70,4 +72,40 @@ test('no build runs the sources; no sources (the image) runs the build', async (
   const other = await tree(t);
   await rm(join(other.dir, 'src'), { recursive: true });
   t.like(await other.prog(), { ran: 'compiled', stderr: '' });
+});
+
+/** The tree with a CommonJS twin of the bundle (what scripts/bundle.js builds for the agent). */
+async function treeWithTwin(t: import('ava').ExecutionContext, body: string) {
+  const tr = await tree(t);
+  const twin = join(tr.dir, 'dist', 'app', 'main', 'prog.cjs');
+  await mkdir(join(tr.dir, 'dist', 'app', 'main'), { recursive: true });
+  await writeFile(twin, body);
+  await tr.at(tr.source, 1_700_000_000);
+  await tr.at(twin, 1_700_000_100);
+  return { ...tr, twin, cache: `${twin}.v8cache` };
+}
+
+test('the CommonJS twin runs first; a clean exit leaves a V8 code cache that the next run takes as it is', async (t) => {
+  const { twin, cache, prog } = await treeWithTwin(t, 'exports.main = function main() { console.log("twin " + typeof require("ip-num")); };\n');
+  t.like(await prog(), { ran: 'twin object', stderr: '' });
+  t.true(existsSync(cache));
+  // a cache V8 takes is not written again: its time stamp stays where this test puts it
+  await utimes(cache, 1_700_000_200, 1_700_000_200);
+  t.like(await prog(), { ran: 'twin object', stderr: '' });
+  t.is((await stat(cache)).mtimeMs, 1_700_000_200_000);
+  // a cache V8 refuses (garbage, or made from other source) is replaced on the next clean exit
+  await writeFile(cache, 'not a code cache');
+  t.like(await prog(), { ran: 'twin object', stderr: '' });
+  t.not(await readFile(cache, 'utf8').catch(() => ''), 'not a code cache');
+  await writeFile(twin, 'exports.main = function main() { console.log("edited twin"); };\n');
+  await utimes(twin, 1_700_000_300, 1_700_000_300);
+  const before = await readFile(cache);
+  t.like(await prog(), { ran: 'edited twin', stderr: '' });
+  t.false(before.equals(await readFile(cache)));
+});
+
+test('a run of the twin that ends with a non-zero exit code leaves no code cache', async (t) => {
+  const { cache, prog } = await treeWithTwin(t, 'exports.main = function main() { console.log("twin"); process.exitCode = 3; };\n');
+  await t.throwsAsync(prog(), { message: /Command failed/ });
+  t.false(existsSync(cache));
 });
