@@ -103,6 +103,12 @@ export class ItemSet implements Iterable<Item> {
     return prev;
   }
 
+  /** Builds both indexes now if they are not yet (a set that will be planned against keeps them current from then on). */
+  buildIndexes(): void {
+    this.rdeps();
+    this.owners();
+  }
+
   private rdeps(): Map<string, Set<string>> {
     if (this.rdepsIndex === undefined) {
       this.rdepsIndex = new Map();
