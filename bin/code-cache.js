@@ -2,24 +2,35 @@
 // no compile cache for ES modules, and compiling the agent's bundle on every start was ~60 ms
 // of a spawned start-up (plus every function compiled again on first call); with the cache V8
 // takes the bytecode of every function the last clean run compiled. V8 refuses a cache made
-// from other source, by another V8 or under other flags; a refused or missing cache is written
-// anew when the process ends cleanly (exit code 0, so a start that failed early leaves none),
-// and a directory it cannot write to (a read-only image) only costs the compile.
+// by another V8 or under other flags, but of the source it checks only the length: a rebuilt
+// bundle of the same length ran the old build's bytecode. So the file starts with a digest of
+// the source it was made from, and a cache of other source is not handed to V8 at all. A
+// refused or missing cache is written anew when the process ends cleanly (exit code 0, so a
+// start that failed early leaves none), and a directory it cannot write to (a read-only
+// image) only costs the compile.
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
 
+/** Bytes of the source digest at the head of a cache file. */
+const DIGEST_BYTES = 32;
+
 /** Runs `file` (a CommonJS bundle) as `require` would and returns its exports. */
 export function requireWithCodeCache(file) {
   const cacheFile = `${file}.v8cache`;
+  const source = readFileSync(file);
+  const digest = createHash('sha256').update(source).digest();
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    const kept = readFileSync(cacheFile);
+    if (kept.length > DIGEST_BYTES && digest.equals(kept.subarray(0, DIGEST_BYTES))) cachedData = kept.subarray(DIGEST_BYTES);
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {
+  const script = new vm.Script(Module.wrap(source.toString('utf8')), {
     filename: file,
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
@@ -29,7 +40,7 @@ export function requireWithCodeCache(file) {
       if (code !== 0) return;
       const tmp = `${cacheFile}.${process.pid}`;
       try {
-        writeFileSync(tmp, script.createCachedData());
+        writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]));
         renameSync(tmp, cacheFile);
       } catch {
         try {

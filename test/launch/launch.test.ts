@@ -109,3 +109,18 @@ test('a run of the twin that ends with a non-zero exit code leaves no code cache
   await t.throwsAsync(prog(), { message: /Command failed/ });
   t.false(existsSync(cache));
 });
+
+test('a twin rebuilt to text of the same length runs its new code, not the cache of the old one', async (t) => {
+  // V8 checks a cache against the source's length only: `npm run build` over a tree that kept
+  // its cache, after an edit that changed a constant, would run the old build's bytecode
+  const { twin, cache, prog } = await treeWithTwin(t, 'exports.main = function main() { console.log("twin one"); };\n');
+  t.like(await prog(), { ran: 'twin one', stderr: '' });
+  t.true(existsSync(cache));
+  await writeFile(twin, 'exports.main = function main() { console.log("twin two"); };\n');
+  await utimes(twin, 1_700_000_300, 1_700_000_300);
+  t.like(await prog(), { ran: 'twin two', stderr: '' });
+  // the cache of the new text replaced the old one, and is taken as it is
+  await utimes(cache, 1_700_000_400, 1_700_000_400);
+  t.like(await prog(), { ran: 'twin two', stderr: '' });
+  t.is((await stat(cache)).mtimeMs, 1_700_000_400_000);
+});
