@@ -20,6 +20,9 @@ const DIGEST_BYTES = 32;
 
 /** Runs `file` (a CommonJS bundle) as `require` would and returns its exports. */
 export function requireWithCodeCache(file) {
+  // Node reads no source map for a script compiled here: under --enable-source-maps the twin is
+  // required as Node requires it (no cache), so a trace names the .ts line as under the ES bundle
+  if (process.sourceMapsEnabled) return createRequire(import.meta.url)(file);
   const cacheFile = `${file}.v8cache`;
   const source = readFileSync(file);
   const digest = createHash('sha256').update(source).digest();

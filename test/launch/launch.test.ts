@@ -124,3 +124,13 @@ test('a twin rebuilt to text of the same length runs its new code, not the cache
   t.like(await prog(), { ran: 'twin two', stderr: '' });
   t.is((await stat(cache)).mtimeMs, 1_700_000_400_000);
 });
+
+test('under --enable-source-maps a trace from the twin names the source line, as one from the ES module bundle does', async (t) => {
+  const { transformSync } = await import('esbuild');
+  const ts = 'export function main(): void {\n  const why: string = "boom";\n  throw new Error(why);\n}\n';
+  const out = transformSync(ts, { loader: 'ts', format: 'cjs', sourcemap: 'external', sourcefile: '../../../src/main/prog.ts' });
+  const { dir, twin } = await treeWithTwin(t, `${out.code}//# sourceMappingURL=prog.cjs.map\n`);
+  await writeFile(`${twin}.map`, out.map);
+  const err = await run(process.execPath, ['--enable-source-maps', join(dir, 'bin', 'prog.js')]).then(() => undefined, (e: { stderr: string }) => e);
+  t.regex(err?.stderr ?? '', /src\/main\/prog\.ts:3:/);
+});
