@@ -35,8 +35,9 @@ export function requireWithCodeCache(file) {
   }
   const script = new vm.Script(Module.wrap(source.toString('utf8')), {
     filename: file,
+    // no importModuleDynamically: V8 does not keep it in a code cache, so the twin is built
+    // without `import()` (scripts/bundle.js) and one left in fails on every start alike
     cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', (code) => {

@@ -77,7 +77,9 @@ await build({
 
 // The agent, which a restart waits on, also gets a CommonJS twin (`agent.cjs`, one file, no
 // chunks): Node 20 runs a CommonJS script with a V8 code cache (bin/code-cache.js), an ES
-// module without one. Its on-demand imports become requires of code already in the file.
+// module without one. Its on-demand imports become requires of code already in the file, and
+// its imports of packages plain requires (Node 20.19 requires ES module packages): V8 keeps no
+// dynamic import callback in a code cache, so an `import()` failed on every start from the cache.
 const twins = entryPoints.filter((e) => basename(e) === 'agent.js');
 if (twins.length > 0) {
   await build({
@@ -90,6 +92,7 @@ if (twins.length > 0) {
     platform: 'node',
     target: 'node20',
     plugins: [inlinePackages],
+    supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__ipnetImportMetaUrl' },
     banner: { js: `const __ipnetImportMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
     sourcemap: 'linked',

@@ -5,6 +5,7 @@
 // the packages left as imports.
 import test from 'ava';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,4 +62,23 @@ test('inlined packages run from the bundle alone; zeromq is required and on-dema
   t.regex(text, /import\("etcd3"\)/);
   t.notRegex(text, /from "(pino|yaml|xstate|ip-num|zeromq)"|createRequire\(import\.meta\.url\)\("ip-num"\)/);
   t.regex(text, /require\("zeromq"\)/);
+});
+
+test('a package the twin loads on demand loads when the twin runs from its code cache too', async (t) => {
+  // V8 does not keep a script's dynamic import callback in a code cache: an `import()` left in
+  // the twin failed (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING) on every start that took the cache
+  const dir = await mkdtemp(join(tmpdir(), 'ipnet-bundle-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}');
+  await writeFile(join(dir, 'dist', 'src', 'main', 'agent.js'), 'export async function main() { const { WebSocket } = await import("ws"); console.log(typeof WebSocket); }\n');
+  await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  await run(process.execPath, [join(repo, 'scripts', 'bundle.js'), join(dir, 'dist')]);
+  const twin = join(dir, 'dist', 'app', 'main', 'agent.cjs');
+  const start = `const { requireWithCodeCache } = await import(${JSON.stringify(join(repo, 'bin', 'code-cache.js'))}); await requireWithCodeCache(${JSON.stringify(twin)}).main();`;
+  const first = await run(process.execPath, ['--input-type=module', '-e', start]);
+  t.is(first.stdout.trim(), 'function');
+  t.true(existsSync(`${twin}.v8cache`));
+  const cached = await run(process.execPath, ['--input-type=module', '-e', start]).catch((err: { stderr: string }) => ({ stdout: err.stderr }));
+  t.is(cached.stdout.trim(), 'function');
 });
