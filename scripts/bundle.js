@@ -94,7 +94,8 @@ if (twins.length > 0) {
     plugins: [inlinePackages],
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__ipnetImportMetaUrl' },
-    banner: { js: `const __ipnetImportMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    // strict, as the ES module bundle is: esbuild adds no directive when it turns ES modules into CommonJS
+    banner: { js: `'use strict';\nconst __ipnetImportMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
     sourcemap: 'linked',
     logLevel: 'warning',
   });

@@ -82,3 +82,20 @@ test('a package the twin loads on demand loads when the twin runs from its code 
   const cached = await run(process.execPath, ['--input-type=module', '-e', start]).catch((err: { stderr: string }) => ({ stdout: err.stderr }));
   t.is(cached.stdout.trim(), 'function');
 });
+
+test('the twin runs in strict mode, as the ES module bundle does', async (t) => {
+  // a write to a frozen object (a shared decoded value) throws in an ES module; sloppy code
+  // would drop it without a word, so the image would run other semantics than the tests
+  const dir = await mkdtemp(join(tmpdir(), 'ipnet-bundle-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}');
+  await writeFile(join(dir, 'dist', 'src', 'main', 'agent.js'), 'export function main() { const o = Object.freeze({ a: 1 }); try { o.a = 2; console.log("write dropped"); } catch (err) { console.log(err.name); } }\n');
+  await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  await run(process.execPath, [join(repo, 'scripts', 'bundle.js'), join(dir, 'dist')]);
+  const bundled = await run(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(join(dir, 'dist', 'app', 'main', 'agent.js'))})).main()`]);
+  t.is(bundled.stdout.trim(), 'TypeError');
+  const twin = join(dir, 'dist', 'app', 'main', 'agent.cjs');
+  const start = `const { requireWithCodeCache } = await import(${JSON.stringify(join(repo, 'bin', 'code-cache.js'))}); requireWithCodeCache(${JSON.stringify(twin)}).main();`;
+  t.is((await run(process.execPath, ['--input-type=module', '-e', start])).stdout.trim(), 'TypeError');
+});
