@@ -1,7 +1,9 @@
 # Multi-stage image for the node agent, the VPP bridge, the CLI and the CNI forwarder.
 # Build stage runs as an unprivileged user; the runtime image carries only dist/, config/,
 # production node_modules and the compiled CNI forwarder.
-FROM node:20-bookworm AS build
+# Both stages on one Node release: the V8 code cache made in the build stage is refused by any
+# other V8, and the agent would then compile at every start (bin/code-cache.js).
+FROM node:20.20.2-bookworm AS build
 RUN useradd --create-home --uid 10001 builder
 USER builder
 WORKDIR /home/builder/ipnet
@@ -15,7 +17,7 @@ RUN npm run build \
  && if [ -x native/build.sh ]; then native/build.sh; fi \
  && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:20.20.2-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends iproute2 \
  && rm -rf /var/lib/apt/lists/*

@@ -44,7 +44,8 @@ export function requireWithCodeCache(file) {
       if (code !== 0) return;
       const tmp = `${cacheFile}.${process.pid}`;
       try {
-        writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]));
+        // 'wx': never through a file (or link) already there; readable by the agent's user only
+        writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]), { flag: 'wx', mode: 0o600 });
         renameSync(tmp, cacheFile);
       } catch {
         try {

@@ -146,7 +146,7 @@ export class ItemSet implements Iterable<Item> {
     return changed;
   }
 
-  /** A copy with its own indexes. */
+  /** A copy; its indexes are its own, built when first asked for. */
   clone(): ItemSet {
     const s = new ItemSet();
     for (const it of this.items.values()) s.put(it);

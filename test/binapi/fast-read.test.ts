@@ -6,9 +6,10 @@
  */
 import test from 'ava';
 import {
-  MessageTable, decode, encode, encodeDynamic, messageNames, messages,
+  MessageTable, array, bytes, decode, encode, encodeDynamic, messageNames, messages, struct, u16, u8,
   type Cursor, type MessageDef, type StructReader,
 } from '../../src/vpp/binapi/index.js';
+import { compileStructReader } from '../../src/vpp/binapi/fast-read.js';
 import { below, generate, rng } from './gen.js';
 
 const table = MessageTable.assign(messageNames(), 0x0400);
@@ -82,4 +83,22 @@ test('a route path without labels shares one frozen zero label stack; one with l
   t.not(stack(c.msg), stack(a.msg));
   t.like(stack(c.msg)[0], { label: 100, ttl: 64 });
   t.is(stack(c.msg).length, 16);
+});
+
+test('a zero-filled fixed array whose elements hold bytes is decoded afresh each time (a Uint8Array cannot be frozen)', (t) => {
+  const codec = struct('with_macs', { n: u8, entries: array(3, struct('entry', { mac: bytes(6), port: u16 })) });
+  const frame = Buffer.alloc(1 + 3 * 8);
+  const read = () => codec.read(frame, { off: 0, end: frame.length }, {}) as { entries: { mac: Uint8Array }[] };
+  const a = read();
+  const b = read();
+  t.not(a.entries, b.entries);
+  (a.entries[0] as { mac: Uint8Array }).mac[0] = 7;
+  t.is((b.entries[0] as { mac: Uint8Array }).mac[0], 0);
+  t.deepEqual(read(), codec.readEach(frame, { off: 0, end: frame.length }, {}));
+});
+
+test('a field named __proto__ is never compiled into a reader', (t) => {
+  const codec = struct('odd', { a: u8 });
+  t.like(codec.read(Buffer.from([5]), { off: 0, end: 1 }, {}), { a: 5 });
+  t.is(compileStructReader([['__proto__', u8]], () => ({})), undefined);
 });

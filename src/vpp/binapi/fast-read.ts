@@ -16,6 +16,9 @@ export type StructReader = (buf: Buffer, cur: Cursor, parent: Record<string, unk
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/** A field name the generated code may use as a property name. */
+const plainName = (name: string): boolean => IDENTIFIER.test(name) && name !== '__proto__';
+
 /** Source for one struct's reader; `ext` collects the values the source refers to as `x[i]`. */
 class Source {
   readonly ext: unknown[] = [];
@@ -45,6 +48,11 @@ class Source {
         if (element === undefined) return undefined;
         const fn = `a${this.decls.length}`;
         const bytes = shape.n * size;
+        // typed arrays cannot be frozen: an array holding byte fields is decoded afresh every time
+        if (holdsBytes(shape.of.shape)) {
+          this.decls.push(`function ${fn}(buf, p) {\nconst a = new Array(${shape.n});\nfor (let j = 0; j < ${shape.n}; j++) a[j] = ${element};\nreturn a;\n}`);
+          return `${fn}(buf, ${at})`;
+        }
         // an unused array (a route path's 16 MPLS labels) is all zeros: one frozen decode serves them all
         this.decls.push([
           `let zero${fn};`,
@@ -69,13 +77,24 @@ class Source {
     const parts: string[] = [];
     let off = 0;
     for (const [name, c] of fields) {
-      if (!IDENTIFIER.test(name) || c.fixed === undefined) return undefined;
+      if (!plainName(name) || c.fixed === undefined) return undefined;
       const e = this.fixed(c.shape, sequential && off > 0 ? `${at} + ${off}` : at);
       if (e === undefined) return undefined;
       parts.push(`${name}: ${e}`);
       if (sequential) off += c.fixed;
     }
     return `{ ${parts.join(', ')} }`;
+  }
+}
+
+/** Whether values of `shape` hold a byte field (decoded to a Uint8Array). */
+function holdsBytes(shape: Shape): boolean {
+  switch (shape.t) {
+    case 'bytes': return true;
+    case 'struct': return shape.fields.some(([, c]) => holdsBytes(c.shape));
+    case 'union': return shape.members.some(([, c]) => holdsBytes(c.shape));
+    case 'array': case 'vla': return holdsBytes(shape.of.shape);
+    default: return false;
   }
 }
 
@@ -100,7 +119,7 @@ function intAt(bytes: 1 | 2 | 4, signed: boolean, at: string): string {
  * falls back to. Undefined when a field name is not a plain identifier (never in our definitions).
  */
 export function compileStructReader(fields: readonly (readonly [string, AnyCodec])[], reference: StructReader): StructReader | undefined {
-  if (fields.some(([name]) => !IDENTIFIER.test(name))) return undefined;
+  if (fields.some(([name]) => !plainName(name))) return undefined;
   const src = new Source();
   const steps: string[] = [];
   let run: string[] = [];
