@@ -64,38 +64,36 @@ test('inlined packages run from the bundle alone; zeromq is required and on-dema
   t.regex(text, /require\("zeromq"\)/);
 });
 
-test('a package the twin loads on demand loads when the twin runs from its code cache too', async (t) => {
-  // V8 does not keep a script's dynamic import callback in a code cache: an `import()` left in
-  // the twin failed (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING) on every start that took the cache
+/** Bundles a one-file `agent` program into a temporary tree; returns its ES bundle and CommonJS twin. */
+async function bundledAgent(t: import('ava').ExecutionContext, source: string): Promise<{ bundled: string; twin: string; runTwin: () => Promise<string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'ipnet-bundle-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
   await writeFile(join(dir, 'package.json'), '{"type":"module"}');
-  await writeFile(join(dir, 'dist', 'src', 'main', 'agent.js'), 'export async function main() { const { WebSocket } = await import("ws"); console.log(typeof WebSocket); }\n');
+  await writeFile(join(dir, 'dist', 'src', 'main', 'agent.js'), source);
   await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
   await run(process.execPath, [join(repo, 'scripts', 'bundle.js'), join(dir, 'dist')]);
   const twin = join(dir, 'dist', 'app', 'main', 'agent.cjs');
+  // as bin/launch.js runs it: through the code cache beside it
   const start = `const { requireWithCodeCache } = await import(${JSON.stringify(join(repo, 'bin', 'code-cache.js'))}); await requireWithCodeCache(${JSON.stringify(twin)}).main();`;
-  const first = await run(process.execPath, ['--input-type=module', '-e', start]);
-  t.is(first.stdout.trim(), 'function');
+  const runTwin = async () => (await run(process.execPath, ['--input-type=module', '-e', start]).catch((err: { stderr: string }) => ({ stdout: err.stderr }))).stdout.trim();
+  return { bundled: join(dir, 'dist', 'app', 'main', 'agent.js'), twin, runTwin };
+}
+
+test('a package the twin loads on demand loads when the twin runs from its code cache too', async (t) => {
+  // V8 does not keep a script's dynamic import callback in a code cache: an `import()` left in
+  // the twin failed (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING) on every start that took the cache
+  const { twin, runTwin } = await bundledAgent(t, 'export async function main() { const { WebSocket } = await import("ws"); console.log(typeof WebSocket); }\n');
+  t.is(await runTwin(), 'function');
   t.true(existsSync(`${twin}.v8cache`));
-  const cached = await run(process.execPath, ['--input-type=module', '-e', start]).catch((err: { stderr: string }) => ({ stdout: err.stderr }));
-  t.is(cached.stdout.trim(), 'function');
+  t.is(await runTwin(), 'function');
 });
 
 test('the twin runs in strict mode, as the ES module bundle does', async (t) => {
   // a write to a frozen object (a shared decoded value) throws in an ES module; sloppy code
   // would drop it without a word, so the image would run other semantics than the tests
-  const dir = await mkdtemp(join(tmpdir(), 'ipnet-bundle-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
-  await writeFile(join(dir, 'package.json'), '{"type":"module"}');
-  await writeFile(join(dir, 'dist', 'src', 'main', 'agent.js'), 'export function main() { const o = Object.freeze({ a: 1 }); try { o.a = 2; console.log("write dropped"); } catch (err) { console.log(err.name); } }\n');
-  await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
-  await run(process.execPath, [join(repo, 'scripts', 'bundle.js'), join(dir, 'dist')]);
-  const bundled = await run(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(join(dir, 'dist', 'app', 'main', 'agent.js'))})).main()`]);
-  t.is(bundled.stdout.trim(), 'TypeError');
-  const twin = join(dir, 'dist', 'app', 'main', 'agent.cjs');
-  const start = `const { requireWithCodeCache } = await import(${JSON.stringify(join(repo, 'bin', 'code-cache.js'))}); requireWithCodeCache(${JSON.stringify(twin)}).main();`;
-  t.is((await run(process.execPath, ['--input-type=module', '-e', start])).stdout.trim(), 'TypeError');
+  const { bundled, runTwin } = await bundledAgent(t, 'export function main() { const o = Object.freeze({ a: 1 }); try { o.a = 2; console.log("write dropped"); } catch (err) { console.log(err.name); } }\n');
+  const fromBundle = await run(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(bundled)})).main()`]);
+  t.is(fromBundle.stdout.trim(), 'TypeError');
+  t.is(await runTwin(), 'TypeError');
 });
