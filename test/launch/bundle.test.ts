@@ -35,37 +35,8 @@ export async function later() {
 }
 `;
 
-test('inlined packages run from the bundle alone; zeromq is required and on-demand packages stay imports', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'ipnet-bundle-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
-  await writeFile(join(dir, 'package.json'), '{"type":"module"}');
-  // named as the agent, whose bundle also gets a CommonJS twin
-  await writeFile(join(dir, 'dist', 'src', 'main', 'agent.js'), program);
-  await symlink(join(repo, 'node_modules'), join(dir, 'node_modules'));
-  await run(process.execPath, [join(repo, 'scripts', 'bundle.js'), join(dir, 'dist')]);
-
-  // from here on only zeromq can be resolved: every other package must be in the bundle
-  await rm(join(dir, 'node_modules'));
-  await mkdir(join(dir, 'node_modules'));
-  await symlink(join(repo, 'node_modules', 'zeromq'), join(dir, 'node_modules', 'zeromq'));
-  const bundled = join(dir, 'dist', 'app', 'main', 'agent.js');
-  const { stderr } = await run(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(bundled)})).main()`]);
-  t.deepEqual(JSON.parse(stderr), { level: 30, doc: { a: [1, 2] }, state: 'b', size: '4', dealer: 'function', msg: 'ran' });
-
-  // the agent's CommonJS twin (run with a code cache) carries the same packages and runs alike
-  const twin = join(dir, 'dist', 'app', 'main', 'agent.cjs');
-  const fromTwin = await run(process.execPath, ['-e', `require(${JSON.stringify(twin)}).main()`]);
-  t.deepEqual(JSON.parse(fromTwin.stderr), { level: 30, doc: { a: [1, 2] }, state: 'b', size: '4', dealer: 'function', msg: 'ran' });
-
-  const text = await readFile(bundled, 'utf8');
-  t.regex(text, /import\("etcd3"\)/);
-  t.notRegex(text, /from "(pino|yaml|xstate|ip-num|zeromq)"|createRequire\(import\.meta\.url\)\("ip-num"\)/);
-  t.regex(text, /require\("zeromq"\)/);
-});
-
 /** Bundles a one-file `agent` program into a temporary tree; returns its ES bundle and CommonJS twin. */
-async function bundledAgent(t: import('ava').ExecutionContext, source: string): Promise<{ bundled: string; twin: string; runTwin: () => Promise<string> }> {
+async function bundledAgent(t: import('ava').ExecutionContext, source: string): Promise<{ dir: string; bundled: string; twin: string; runTwin: () => Promise<string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'ipnet-bundle-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await mkdir(join(dir, 'dist', 'src', 'main'), { recursive: true });
@@ -77,8 +48,29 @@ async function bundledAgent(t: import('ava').ExecutionContext, source: string): 
   // as bin/launch.js runs it: through the code cache beside it
   const start = `const { requireWithCodeCache } = await import(${JSON.stringify(join(repo, 'bin', 'code-cache.js'))}); await requireWithCodeCache(${JSON.stringify(twin)}).main();`;
   const runTwin = async () => (await run(process.execPath, ['--input-type=module', '-e', start]).catch((err: { stderr: string }) => ({ stdout: err.stderr }))).stdout.trim();
-  return { bundled: join(dir, 'dist', 'app', 'main', 'agent.js'), twin, runTwin };
+  return { dir, bundled: join(dir, 'dist', 'app', 'main', 'agent.js'), twin, runTwin };
 }
+
+test('inlined packages run from the bundle alone; zeromq is required and on-demand packages stay imports', async (t) => {
+  // named as the agent, whose bundle also gets a CommonJS twin
+  const { dir, bundled, twin } = await bundledAgent(t, program);
+
+  // from here on only zeromq can be resolved: every other package must be in the bundle
+  await rm(join(dir, 'node_modules'));
+  await mkdir(join(dir, 'node_modules'));
+  await symlink(join(repo, 'node_modules', 'zeromq'), join(dir, 'node_modules', 'zeromq'));
+  const { stderr } = await run(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(bundled)})).main()`]);
+  t.deepEqual(JSON.parse(stderr), { level: 30, doc: { a: [1, 2] }, state: 'b', size: '4', dealer: 'function', msg: 'ran' });
+
+  // the agent's CommonJS twin (run with a code cache) carries the same packages and runs alike
+  const fromTwin = await run(process.execPath, ['-e', `require(${JSON.stringify(twin)}).main()`]);
+  t.deepEqual(JSON.parse(fromTwin.stderr), { level: 30, doc: { a: [1, 2] }, state: 'b', size: '4', dealer: 'function', msg: 'ran' });
+
+  const text = await readFile(bundled, 'utf8');
+  t.regex(text, /import\("etcd3"\)/);
+  t.notRegex(text, /from "(pino|yaml|xstate|ip-num|zeromq)"|createRequire\(import\.meta\.url\)\("ip-num"\)/);
+  t.regex(text, /require\("zeromq"\)/);
+});
 
 test('a package the twin loads on demand loads when the twin runs from its code cache too', async (t) => {
   // V8 does not keep a script's dynamic import callback in a code cache: an `import()` left in
