@@ -41,7 +41,9 @@ for (const askAt of [0, 17, 150, 299, Infinity]) {
       const r = rnd(10);
       if (r < 6) s.put(randomItem(rnd));
       else if (r < 8) s.delete(`k${rnd(40)}`);
-      else s.replaceOwner(`o${rnd(5)}`, Array.from({ length: rnd(4) }, () => randomItem(rnd)).filter((i, j, a) => a.findIndex((x) => x.key === i.key) === j));
+      // replaceOwner asks who owns what: only after askAt, so both indexes are first built there
+      else if (step > askAt) s.replaceOwner(`o${rnd(5)}`, Array.from({ length: rnd(4) }, () => randomItem(rnd)).filter((i, j, a) => a.findIndex((x) => x.key === i.key) === j));
+      else s.put(randomItem(rnd));
       if (step > askAt) check();
     }
     check();
