@@ -1,20 +1,18 @@
 // `npm run bench cni` runs the CNI harness compiled, from a tree under node_modules/.cache
 // (scripts/bench.js): there it must still find the forwarder's sources in the repo.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import test from 'ava';
+import { cacheTree } from '../helpers/cache-tree.js';
 
 const run = promisify(execFile);
 
 test('the CNI harness compiled into a tree under node_modules builds and names the repo\'s forwarder', async (t) => {
   const repo = process.cwd();
-  // a fresh clone has no node_modules/.cache until something (a bench) made it
-  await mkdir(join(repo, 'node_modules', '.cache'), { recursive: true });
-  const tree = await mkdtemp(join(repo, 'node_modules', '.cache', 'ipnet-harness-test-'));
-  t.teardown(() => rm(tree, { recursive: true, force: true }));
+  const tree = await cacheTree(t, 'ipnet-harness-test-');
   const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
   const options = ['--rootDir', repo, '--outDir', join(tree, 'dist'), '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--skipLibCheck'];
   await run(process.execPath, [tsc, ...options, join(repo, 'test', 'cni', '_harness.ts')]);

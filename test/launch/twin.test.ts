@@ -4,19 +4,18 @@
 // cache as it is at the next start.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import test from 'ava';
+import { cacheTree } from '../helpers/cache-tree.js';
 
 const run = promisify(execFile);
 
 test('the built agent\'s twin warms its code cache, and the next start takes the cache', async (t) => {
   const repo = process.cwd();
-  await mkdir(join(repo, 'node_modules', '.cache'), { recursive: true });
-  const tree = await mkdtemp(join(repo, 'node_modules', '.cache', 'ipnet-twin-test-'));
-  t.teardown(() => rm(tree, { recursive: true, force: true }));
+  const tree = await cacheTree(t, 'ipnet-twin-test-');
   const { buildTree } = (await import(pathToFileURL(join(repo, 'scripts', 'bench-tree.js')).href)) as { buildTree(dir: string, tsconfig: string): void };
   buildTree(tree, 'tsconfig.build.json');
   const cache = join(tree, 'dist', 'app', 'main', 'agent.cjs.v8cache');
