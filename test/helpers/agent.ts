@@ -34,7 +34,18 @@ export interface AgentProcess {
 /** Writes `yaml` (with `{{dir}}`/`{{port}}` filled in) to a temp dir and starts the agent on it. */
 export async function startAgentProcess(yaml: string, dir?: string): Promise<AgentProcess> {
   const workDir = dir ?? (await mkdtemp(join(tmpdir(), 'ipnet-agent-')));
-  const port = await freePort();
+  // the free port is released before the agent binds it: a test running beside this one may
+  // take it first (seen once in CI), and the agent then exits before it listens. Another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(yaml, workDir, await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !(err as Error).message.includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startOnce(yaml: string, workDir: string, port: number): Promise<AgentProcess> {
   const configPath = join(workDir, 'ipnet.yaml');
   await writeFile(configPath, yaml.replaceAll('{{dir}}', workDir).replaceAll('{{port}}', String(port)));
   // IPNET_TEST_AGENT_BIN runs these tests against a build instead (`node scripts/bench-tree.js <dir> tsconfig.build.json`)
