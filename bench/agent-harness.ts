@@ -3,7 +3,7 @@
  * agent composed in-process exactly as `src/main/agent.ts` does (minus signal handling), a
  * simulator + bridge that outlive agents, and a store pre-filled with peer node records.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,16 @@ export async function startBridgeChild(dir: string): Promise<BridgeChild> {
       await gone;
     },
   };
+}
+
+/**
+ * The Node flags the image starts the agent with: handed down by `npm run bench`, else read from
+ * the Dockerfile by the script that reads them for it (a bench run from the sources).
+ */
+export function agentNodeFlags(): string[] {
+  const given = process.env['IPNET_AGENT_NODE_FLAGS'];
+  const text = given ?? execFileSync(process.execPath, [join(process.cwd(), 'scripts', 'agent-node-flags.js')], { encoding: 'utf8' });
+  return JSON.parse(text) as string[];
 }
 
 /** Writes `n` peer node-ID records (IDs 2…n+1, so the agent under test takes ID 1). */

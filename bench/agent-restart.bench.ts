@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { peerOwner } from '../src/desired/index.js';
 import type { Config } from '../src/config/index.js';
-import { benchConfig, buildCompiledAgent, container, rawConfig, seedPeers, since, startBridgeChild, startInProcess, tempDir } from './agent-harness.js';
+import { agentNodeFlags, benchConfig, buildCompiledAgent, container, rawConfig, seedPeers, since, startBridgeChild, startInProcess, tempDir } from './agent-harness.js';
 import { figure, fmt, report, sample } from './stats.js';
 
 const suite = 'restart';
@@ -127,7 +127,7 @@ async function spawnOnce(configPath: string, agentBin: string, env: NodeJS.Proce
   const lines: LogLine[] = [];
   const spawnedAt = Date.now();
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [agentBin, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, IPNET_LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, [...agentNodeFlags(), agentBin, '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, IPNET_LOG_LEVEL: 'info' } });
   let buf = '';
   child.stderr.on('data', (d: Buffer) => {
     buf += d.toString();

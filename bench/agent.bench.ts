@@ -152,6 +152,8 @@ async function addPodBurst(place: VppPlace): Promise<void> {
 export default async function (): Promise<void> {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   figure(suite, 'load average at start (1/5/15 min, 2 cores)', load());
+  // the in-process agent runs with this process's flags: `npm run bench` passes the image's
+  figure(suite, 'node flags of this process (the in-process agent\'s)', process.execArgv.join(' ') || '(none)');
   for (const place of ['process', 'embedded'] as const) {
     await addPodSequential(place);
     await addPodBurst(place);
