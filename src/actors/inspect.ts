@@ -52,9 +52,13 @@ export function recordStart(history: History, actor: string, value: unknown): vo
   history.record({ actor, event: 'xstate.init', from: undefined, to: stateText(value) });
 }
 
-/** One transition's record; an actor's error event carries its error's text. */
+/** One transition's record; an error event (a child actor's, or an effect's `<name>.failed`) carries its error's text. */
 function recordTransition(history: History, actor: string, event: { type: string }, from: string | undefined, to: string): void {
-  history.record({ actor, event: event.type, from, to, ...(event.type.startsWith('xstate.error') ? { error: errorText(event) } : {}) });
+  history.record({ actor, event: event.type, from, to, ...(isErrorEvent(event.type) ? { error: errorText(event) } : {}) });
+}
+
+function isErrorEvent(type: string): boolean {
+  return type.startsWith('xstate.error') || type.endsWith('.failed');
 }
 
 /** A state value as the history shows it: most machines here are flat, their value a string. */

@@ -6,8 +6,8 @@
  * its actor is restored in `wired`: creating, starting and stepping 250 actors for pods that
  * mostly never hear from the CNI again was ~80 ms of a cold start.
  */
-import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
-import { errorMessage } from '../machines/effect.js';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import { errorMessage, startsEffect } from '../machines/effect.js';
 import { podMachine, type PodContainer, type PodEffectInput, type PodEmitted, type PodWiring } from '../machines/pod.js';
 import { decideRestart, type RestartPolicy } from '../machines/supervision.js';
 import type { History } from './history.js';
@@ -71,10 +71,10 @@ export class PodRegistry {
     base: typeof podMachine = podMachine,
   ) {
     this.machine = recordingTransitions(base.provide({
-      actors: {
-        wire: fromPromise<PodWiring, PodEffectInput>(({ input }) => driver.wire(input)),
-        revert: fromPromise<void, PodEffectInput>(({ input }) => driver.revert(input)),
-        unwire: fromPromise<void, PodEffectInput>(({ input }) => driver.unwire(input)),
+      actions: {
+        wire: startsEffect('wire', (input: PodEffectInput) => driver.wire(input)),
+        revert: startsEffect('revert', (input: PodEffectInput) => driver.revert(input)),
+        unwire: startsEffect('unwire', (input: PodEffectInput) => driver.unwire(input)),
       },
     }), history);
   }

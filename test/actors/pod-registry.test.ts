@@ -84,13 +84,13 @@ test('a pod woken while a resync runs starts in resyncing, as its adopted actor 
   t.deepEqual(history.query({}).map((r) => [r.actor, r.event, r.from ?? null, r.to]), [
     ['pod/ns/a', 'xstate.init', null, 'resyncing'],
     ['pod/ns/a', 'cni.add', 'resyncing', 'wiring'],
-    ['pod/ns/a', 'xstate.done.actor.wire', 'wiring', 'wired'],
+    ['pod/ns/a', 'wire.done', 'wiring', 'wired'],
   ]);
 });
 
 /**
  * A pod machine whose action or guard `name` throws once `armed`: a fault inside the actor's
- * step (the effects cannot cause one: XState turns their errors into the machine's own events).
+ * step (the effects cannot cause one: `startsEffect` turns their errors into the machine's own events).
  */
 function faultyRig(kind: 'actions' | 'guards', name: 'emitWired' | 'hasNext') {
   const { calls, driver } = rig();
@@ -165,9 +165,10 @@ async function lifecycle(mode: 'registry' | 'inspected'): Promise<{ records: unk
     pods.broadcast('resync.end');
     await pods.del('ns/a', 'ca');
   } else {
-    const { createActor, fromPromise } = await import('xstate');
+    const { createActor } = await import('xstate');
     const { inspectInto } = await import('../../src/actors/inspect.js');
-    const machine = podMachine.provide({ actors: { wire: fromPromise(({ input }) => driver.wire(input)), revert: fromPromise(({ input }) => driver.revert(input)), unwire: fromPromise(({ input }) => driver.unwire(input)) } });
+    const { startsEffect } = await import('../../src/machines/effect.js');
+    const machine = podMachine.provide({ actions: { wire: startsEffect('wire', driver.wire), revert: startsEffect('revert', driver.revert), unwire: startsEffect('unwire', driver.unwire) } });
     const actor = createActor(machine, { input: { podKey: 'ns/a' }, id: 'pod/ns/a', inspect: inspectInto(history, 'pod/ns/a') }).start();
     const step = async (event: Parameters<typeof actor.send>[0], until: string) => {
       const done = wait(actor, until);

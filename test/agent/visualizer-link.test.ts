@@ -1,11 +1,12 @@
 // The visualizer link on its own: an operator may open the visualizer after the agent started,
 // or never; the agent must neither lose the early actors nor keep connecting once stopped.
 import test from 'ava';
-import { createActor, fromPromise } from 'xstate';
+import { createActor } from 'xstate';
 import { WebSocketServer } from 'ws';
 import { History } from '../../src/actors/history.js';
 import { inspectInto } from '../../src/actors/inspect.js';
 import { startVisualizer } from '../../src/actors/visualizer.js';
+import { startsEffect } from '../../src/machines/effect.js';
 import { podMachine, type PodWiring } from '../../src/machines/pod.js';
 import { createLogger } from '../../src/util/log.js';
 import { freePort } from '../helpers/agent.js';
@@ -37,7 +38,7 @@ test('a visualizer that starts listening after the actors ran still receives the
   const history = new History(100);
   const viz = await startVisualizer(`ws://127.0.0.1:${port}`, history, log, { retryMs: 50 });
   t.teardown(() => viz.stop());
-  const machine = podMachine.provide({ actors: { wire: fromPromise(async () => wiring) } });
+  const machine = podMachine.provide({ actions: { wire: startsEffect('wire', async () => wiring) } });
   const actor = createActor(machine, { input: { podKey: 'default/a' }, id: 'pod/default/a', inspect: inspectInto(history, 'pod/default/a') });
   actor.start();
   actor.send({ type: 'cni.add', containerId: 'c1', netns: '/var/run/netns/a', ifName: 'eth0' });

@@ -64,14 +64,16 @@ test('a pod added to an agent with inspect.websocket set reaches the visualizer 
   // the event that started the wiring, with the sandbox it names
   const events = viz.frames.filter((f) => f.type === '@xstate.event' && f.sessionId === pod.sessionId).map((f) => f.event);
   t.like(events.find((e) => e?.type === 'cni.add'), { type: 'cni.add', containerId: c.containerId, netns: c.netns, ifName: 'eth0' });
-  t.true(events.some((e) => e?.type === 'xstate.done.actor.wire'), JSON.stringify(events.map((e) => e?.type)));
+  t.true(events.some((e) => e?.type === 'wire.done'), JSON.stringify(events.map((e) => e?.type)));
   // its states in order, and the wired snapshot holds the wiring the CNI answer got
   t.deepEqual(states(pod.sessionId), ['pending', 'wiring', 'wired']);
   const wired = viz.frames.find((f) => f.type === '@xstate.snapshot' && f.sessionId === pod.sessionId && f.snapshot?.value === 'wired');
   t.deepEqual(wired?.snapshot?.context?.['wiring'], wiring);
   t.is(wired?.snapshot?.status, 'active');
-  // the wire effect is a child of the pod actor; the supervisor is there too
-  t.true(viz.frames.some((f) => f.type === '@xstate.actor' && f.name === 'wire' && f.parentId === pod.sessionId));
+  // the wire effect runs inside the pod actor (no child actor): its report, with what it wired, is the pod's event
+  t.false(viz.frames.some((f) => f.type === '@xstate.actor' && f.parentId === pod.sessionId));
+  t.like(events.find((e) => e?.type === 'wire.done'), { type: 'wire.done', output: wiring });
+  // the supervisor is there too
   const supervisor = viz.frames.find((f) => f.type === '@xstate.actor' && JSON.parse(f.definition ?? '{}').id === 'supervisor');
   t.truthy(supervisor, JSON.stringify(viz.frames.filter((f) => f.type === '@xstate.actor').map((f) => f.name)));
 

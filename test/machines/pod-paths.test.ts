@@ -6,14 +6,15 @@
  * pod lifecycle expects.
  */
 import test, { type ExecutionContext } from 'ava';
-import { createActor, fromPromise, type AnyEventObject } from 'xstate';
+import { createActor, type AnyEventObject } from 'xstate';
 import { getAdjacencyMap, getSimplePaths } from 'xstate/graph';
+import { startsEffect } from '../../src/machines/effect.js';
 import { podMachine, type PodContext, type PodEffectInput, type PodEmitted, type PodWiring } from '../../src/machines/pod.js';
 
 const wiringA: PodWiring = { ip: '10.1.1.2', gateway: '10.1.1.1', mac: '02:fe:aa:bb:cc:dd', vppIfName: 'tap-vpp-a', hostIfName: 'eth0' };
 const add = (id: string) => ({ type: 'cni.add', containerId: id, netns: `/var/run/netns/${id}`, ifName: 'eth0' });
-const done = (id: string, output?: unknown) => ({ type: `xstate.done.actor.${id}`, output });
-const fail = (id: string, message: string) => ({ type: `xstate.error.actor.${id}`, error: new Error(message) });
+const done = (effect: string, output?: unknown) => ({ type: `${effect}.done`, output });
+const fail = (effect: string, message: string) => ({ type: `${effect}.failed`, error: new Error(message) });
 
 type Snap = { value: unknown; context: PodContext };
 
@@ -90,11 +91,11 @@ function expected(m: Model, e: AnyEventObject): Expected {
     case 'reverting cni.del':
       // honoured once the effect settles; the DEL is answered then
       return go({ del: true });
-    case 'wiring xstate.done.actor.wire':
+    case 'wiring wire.done':
       // a DEL or a newer sandbox arrived meanwhile: the ADD is told its wiring is abandoned, then it is removed
       if (m.del || m.next) return go({ value: 'unwiring', del: false, wired: true, adopted: false }, [`unwire ${m.container} (wired)`], [`abandoned ${m.container}`]);
       return go({ value: 'wired', wired: true, adopted: false }, [], [`wired ${m.container}`]);
-    case 'wiring xstate.error.actor.wire':
+    case 'wiring wire.failed':
       return go({ value: 'reverting', error: failure, adopted: false }, [`revert ${m.container} after ${failure}`]);
     case 'wired cni.add':
     case 'resyncing cni.add':
@@ -108,8 +109,8 @@ function expected(m: Model, e: AnyEventObject): Expected {
       return go({ value: 'resyncing' });
     case 'resyncing resync.end':
       return go({ value: 'wired' });
-    case 'reverting xstate.done.actor.revert':
-    case 'reverting xstate.error.actor.revert': {
+    case 'reverting revert.done':
+    case 'reverting revert.failed': {
       // the ADD is answered first; a DEL or a newer sandbox that came while wiring is honoured after
       const reported = [`failed ${m.container}: ${m.error}${failure ? `, revert: ${failure}` : ''}`, ...(m.del ? [`deleted ${m.container}`] : [])];
       if (m.next) return go({ value: 'wiring', container: m.next, next: undefined, del: false, wired: false, error: undefined }, [`wire ${m.next}`], reported);
@@ -117,8 +118,8 @@ function expected(m: Model, e: AnyEventObject): Expected {
     }
     case 'unwiring cni.add':
       return go({ next: c });
-    case 'unwiring xstate.done.actor.unwire':
-    case 'unwiring xstate.error.actor.unwire': {
+    case 'unwiring unwire.done':
+    case 'unwiring unwire.failed': {
       const deleted = [`deleted ${m.container}${failure ? `: ${failure}` : ''}`];
       if (m.next) return go({ value: 'wiring', container: m.next, next: undefined, wired: false, adopted: false }, [`wire ${m.next}`], deleted);
       return go({ value: 'gone' }, [], deleted);
@@ -141,12 +142,12 @@ function podWithFakeEffects() {
   const emits: string[] = [];
   const pending = new Map<string, { resolve: (v: never) => void; reject: (e: unknown) => void }>();
   const fake = <T>(name: string, describe: (i: PodEffectInput) => string) =>
-    fromPromise<T, PodEffectInput>(({ input }) => {
+    startsEffect<PodEffectInput, T>(name, (input) => {
       effects.push(`${name} ${describe(input)}`);
       return new Promise<T>((resolve, reject) => pending.set(name, { resolve: resolve as (v: never) => void, reject }));
     });
   const machine = podMachine.provide({
-    actors: {
+    actions: {
       wire: fake<PodWiring>('wire', (i) => `${i.container.containerId}${i.rewire ? ' (again)' : ''}`),
       revert: fake<void>('revert', (i) => `${i.container.containerId} after ${i.error}`),
       unwire: fake<void>('unwire', (i) => `${i.container.containerId}${i.wiring ? ' (wired)' : ''}`),
@@ -161,12 +162,12 @@ function podWithFakeEffects() {
     async deliver(e: AnyEventObject): Promise<{ effects: string[]; emits: string[] }> {
       effects.length = 0;
       emits.length = 0;
-      const outcome = /^xstate\.(done|error)\.actor\.(\w+)$/.exec(e.type);
+      const outcome = /^(wire|revert|unwire)\.(done|failed)$/.exec(e.type);
       if (outcome) {
-        const settle = pending.get(outcome[2] as string);
-        if (!settle) throw new Error(`no running ${outcome[2]} effect to settle`);
-        pending.delete(outcome[2] as string);
-        if (outcome[1] === 'done') settle.resolve((e as { output?: unknown }).output as never);
+        const settle = pending.get(outcome[1] as string);
+        if (!settle) throw new Error(`no running ${outcome[1]} effect to settle`);
+        pending.delete(outcome[1] as string);
+        if (outcome[2] === 'done') settle.resolve((e as { output?: unknown }).output as never);
         else settle.reject((e as { error?: unknown }).error);
       } else {
         actor.send(e as never);

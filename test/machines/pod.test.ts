@@ -6,8 +6,8 @@ import { podMachine, type PodWiring } from '../../src/machines/pod.js';
 const wiringA: PodWiring = { ip: '10.1.1.2', gateway: '10.1.1.1', mac: '02:fe:aa:bb:cc:dd', vppIfName: 'tap-vpp-a', hostIfName: 'eth0' };
 const addA = { type: 'cni.add', containerId: 'cA', netns: '/var/run/netns/a', ifName: 'eth0' } as const;
 const addB = { type: 'cni.add', containerId: 'cB', netns: '/var/run/netns/b', ifName: 'eth0' } as const;
-const done = (id: string, output?: unknown) => ({ type: `xstate.done.actor.${id}`, output }) as unknown as AnyEventObject;
-const fail = (id: string, message: string) => ({ type: `xstate.error.actor.${id}`, error: new Error(message) }) as unknown as AnyEventObject;
+const done = (effect: string, output?: unknown) => ({ type: `${effect}.done`, output }) as unknown as AnyEventObject;
+const fail = (effect: string, message: string) => ({ type: `${effect}.failed`, error: new Error(message) }) as unknown as AnyEventObject;
 
 type Snap = ReturnType<typeof initialTransition<typeof podMachine>>[0];
 type Acts = ReturnType<typeof initialTransition<typeof podMachine>>[1];
@@ -26,13 +26,17 @@ function run(events: AnyEventObject[]): { snap: Snap; actions: Acts } {
 type RawAction = { type: string; params?: unknown };
 const emitted = (actions: Acts) =>
   (actions as RawAction[]).filter((a) => a.type === 'xstate.emit').map((a) => (a.params as { event: { type: string } }).event);
-const spawned = (actions: Acts) =>
-  (actions as RawAction[]).filter((a) => a.type === 'xstate.spawnChild').map((a) => (a.params as { id: string }).id);
+const EFFECTS = new Set(['wire', 'revert', 'unwire']);
+/** The effects started, in order (each is an action named after it, its input the params). */
+const started = (actions: Acts) => (actions as RawAction[]).filter((a) => EFFECTS.has(a.type)).map((a) => a.type);
 
-test('an ADD starts wiring by invoking the wire effect with the container', (t) => {
+test('an ADD starts wiring by starting the wire effect with the container', (t) => {
   const { snap, actions } = run([addA as AnyEventObject]);
   t.is(snap.value, 'wiring');
-  t.deepEqual(spawned(actions), ['wire']);
+  t.deepEqual(started(actions), ['wire']);
+  t.deepEqual((actions as RawAction[]).find((a) => a.type === 'wire')?.params, {
+    podKey: 'default/web', container: { containerId: 'cA', netns: '/var/run/netns/a', ifName: 'eth0' }, wiring: undefined, error: undefined, rewire: false,
+  });
   t.is(snap.context.container?.containerId, 'cA');
 });
 
@@ -42,10 +46,10 @@ test('a wiring that succeeds reports pod.wired with the wiring', (t) => {
   t.deepEqual(emitted(actions), [{ type: 'pod.wired', podKey: 'default/web', containerId: 'cA', wiring: wiringA }]);
 });
 
-test('a duplicate ADD for the same container answers with the same wiring and invokes nothing', (t) => {
+test('a duplicate ADD for the same container answers with the same wiring and starts nothing', (t) => {
   const { snap, actions } = run([addA as AnyEventObject, done('wire', wiringA), addA as AnyEventObject]);
   t.is(snap.value, 'wired');
-  t.deepEqual(spawned(actions), ['wire']);
+  t.deepEqual(started(actions), ['wire']);
   t.is(emitted(actions).length, 2);
   t.deepEqual(emitted(actions)[1], emitted(actions)[0]);
 });
@@ -53,7 +57,7 @@ test('a duplicate ADD for the same container answers with the same wiring and in
 test('a failed wiring reverts before reporting pod.failed with the original error', (t) => {
   const { snap, actions } = run([addA as AnyEventObject, fail('wire', 'tap_create_v3: VNET_API_ERROR_INVALID_VALUE'), done('revert')]);
   t.is(snap.value, 'failed');
-  t.deepEqual(spawned(actions), ['wire', 'revert']);
+  t.deepEqual(started(actions), ['wire', 'revert']);
   t.deepEqual(emitted(actions), [{ type: 'pod.failed', podKey: 'default/web', containerId: 'cA', error: 'tap_create_v3: VNET_API_ERROR_INVALID_VALUE', revertError: undefined }]);
 });
 
@@ -66,22 +70,22 @@ test('an ADD with a new container unwires the old wiring, then wires the new one
   const { snap, actions } = run([addA as AnyEventObject, done('wire', wiringA), addB as AnyEventObject, done('unwire')]);
   t.is(snap.value, 'wiring');
   t.is(snap.context.container?.containerId, 'cB');
-  t.deepEqual(spawned(actions), ['wire', 'unwire', 'wire']);
+  t.deepEqual(started(actions), ['wire', 'unwire', 'wire']);
   t.like(emitted(actions)[1], { type: 'pod.deleted', containerId: 'cA' });
 });
 
 test('a DEL during wiring is honoured once wiring settles', (t) => {
   const { snap, actions } = run([addA as AnyEventObject, { type: 'cni.del', containerId: 'cA' }, done('wire', wiringA), done('unwire')]);
   t.is(snap.value, 'gone');
-  t.deepEqual(spawned(actions), ['wire', 'unwire']);
+  t.deepEqual(started(actions), ['wire', 'unwire']);
   // the ADD is answered (its wiring is abandoned) before the DEL is
   t.deepEqual(emitted(actions).map((e) => e.type), ['pod.abandoned', 'pod.deleted']);
 });
 
-test('a DEL for a pod never wired reports deletion without invoking any effect', (t) => {
+test('a DEL for a pod never wired reports deletion without starting any effect', (t) => {
   const { snap, actions } = run([{ type: 'cni.del', containerId: 'cX' }]);
   t.is(snap.value, 'gone');
-  t.deepEqual(spawned(actions), []);
+  t.deepEqual(started(actions), []);
   t.deepEqual(emitted(actions).map((e) => e.type), ['pod.deleted']);
 });
 
@@ -133,13 +137,13 @@ test('every abstract state of the pod machine is reachable by a shortest path th
 
 const adoptA = { ...addA, type: 'resync.adopt', wiring: wiringA } as unknown as AnyEventObject;
 const wireInputs = (actions: Acts) =>
-  (actions as RawAction[]).filter((a) => a.type === 'xstate.spawnChild' && (a.params as { id: string }).id === 'wire').map((a) => (a.params as { input: { rewire: boolean } }).input.rewire);
+  (actions as RawAction[]).filter((a) => a.type === 'wire').map((a) => (a.params as { rewire: boolean }).rewire);
 
-test('a pod adopted at startup is wired without invoking any effect', (t) => {
+test('a pod adopted at startup is wired without starting any effect', (t) => {
   const { snap, actions } = run([adoptA]);
   t.is(snap.value, 'wired');
   t.true(snap.context.adopted);
-  t.deepEqual(spawned(actions), []);
+  t.deepEqual(started(actions), []);
   t.deepEqual(emitted(actions), []);
 });
 
@@ -151,7 +155,7 @@ test('a duplicate ADD of an adopted pod wires it again (its record may predate t
   const { snap, actions } = run([adoptA, addA as AnyEventObject, done('wire', wiringA), addA as AnyEventObject]);
   t.is(snap.value, 'wired');
   t.false(snap.context.adopted);
-  t.deepEqual(spawned(actions), ['wire']);
+  t.deepEqual(started(actions), ['wire']);
   t.deepEqual(emitted(actions).map((e) => e.type), ['pod.wired', 'pod.wired']);
 });
 
