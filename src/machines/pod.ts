@@ -2,8 +2,8 @@
  * Lifecycle of one pod's network: pending → wiring → wired → unwiring → gone, with a failed
  * wiring reverting before it reports. Pure definition: the effects (`wire`, `revert`,
  * `unwire`) are named here and provided at the composition root. Each is an action its state
- * starts on entry, reporting back as `<effect>.done` / `<effect>.failed` (`effectAction`): a
- * pod is made per ADD, and an invoked effect's child actor cost ~80 µs and ~11 KB of it.
+ * starts on entry, reporting back as `<effect>.done` / `<effect>.failed` (`effectAction`
+ * says why not an invoked actor).
  */
 import { and, assign, emit, setup } from 'xstate';
 import { effectAction, errorMessage as message } from './effect.js';
