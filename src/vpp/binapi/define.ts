@@ -20,6 +20,8 @@ export interface MessageProto<Out, In> {
   readonly contextOffset: number | undefined;
   /** Byte offset of `client_index`, for a bridge that rewrites it in place. */
   readonly clientIndexOffset: number | undefined;
+  /** Byte offsets of the fields up to the first one of variable size, counted as `contextOffset`. */
+  readonly fieldOffsets: Readonly<Record<string, number>>;
   /** 24.02 marks it deprecated (still served; the simulator answers it, the agent avoids it). */
   readonly deprecated: boolean;
 }
@@ -46,7 +48,7 @@ function proto<F extends Fields>(kind: MessageKind, crc: string, name: string, f
   }
   return {
     kind, crc, codec: struct(name, fields), contextOffset: offsets.context,
-    clientIndexOffset: offsets.client_index, deprecated: opts?.deprecated === true,
+    clientIndexOffset: offsets.client_index, fieldOffsets: Object.freeze(offsets), deprecated: opts?.deprecated === true,
   };
 }
 

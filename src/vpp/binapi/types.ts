@@ -5,8 +5,9 @@
 import { bool, bytes, enumOf, fstring, u16, u32, u8, type InOf, type OutOf } from './codec.js';
 import { array, struct, union, vla } from './struct.js';
 
-/** Interface index (u32); ~0 means "none/all" where the spec says so. */
-export const interfaceIndex = u32;
+/** Interface index (u32); ~0 means "none/all" where the spec says so. Stand-ins are marked (stand-in.ts). */
+export { interfaceIndex } from './stand-in.js';
+import { interfaceIndex } from './stand-in.js';
 /** `mac_address` = u8[6]. */
 export const macAddress = bytes(6, 'mac_address');
 /** `ip4_address` = u8[4]. */
@@ -104,7 +105,7 @@ export const fibPathNh = struct('fib_path_nh', {
 });
 /** `fib_path` (167 bytes): one next hop of a route. */
 export const fibPath = struct('fib_path', {
-  sw_if_index: u32, table_id: u32, rpf_id: u32, weight: u8, preference: u8,
+  sw_if_index: interfaceIndex, table_id: u32, rpf_id: u32, weight: u8, preference: u8,
   type: fibPathType, flags: fibPathFlags, proto: fibPathNhProto, nh: fibPathNh,
   n_labels: u8, label_stack: array(16, fibMplsLabel),
 });
