@@ -4,12 +4,28 @@
  * out through a callback and come in through `accept`, so the rules are testable in isolation.
  */
 import { UnknownMessageError } from '../binapi/errors.js';
-import { decode, encode } from '../binapi/wire.js';
-import { BridgeProtocolError, ProtocolMismatchError, VppRetvalError, VppTimeoutError } from './errors.js';
-import type { Session } from './handshake.js';
+import { encodeMarkingStandIns } from '../binapi/stand-in.js';
+import { decode } from '../binapi/wire.js';
+import { BridgeProtocolError, DependencyFailedError, ProtocolMismatchError, VppRetvalError, VppTimeoutError } from './errors.js';
+import { EMPTY_BODY, encodeRequest, type Session } from './handshake.js';
+import { StandIns, type StandInPatch } from './stand-ins.js';
 
 /** A decoded VPP message (field names as in the .api definitions). */
 export type Msg = Record<string, unknown>;
+
+/** What a frame asks of the bridge besides forwarding (contract.ts, chained data messages). */
+export interface FrameChain {
+  /** Its reply carries an index later frames take: reply id, where the index sits, the call's context. */
+  source?: { readonly replyId: number; readonly valueAt: number; readonly context: number };
+  /** Spots holding stand-ins of creates not answered when the frame left. */
+  patches?: StandInPatch[];
+}
+
+/** What a call that creates an interface gives back at once: the stand-in, and the reply. */
+export interface IndexedCall {
+  readonly standIn: number;
+  readonly reply: Promise<Msg>;
+}
 
 /** Per-call knobs. */
 export interface CallOptions {
@@ -23,6 +39,10 @@ class Call {
   done = false;
   /** Details collected so far (dumps only). */
   readonly details: Msg[] | undefined;
+  /** Offsets of stand-ins in `frame`, to resolve when it is sent. */
+  marks: readonly number[] | undefined = undefined;
+  /** The stand-in this call's reply resolves, the reply's id and where the index sits in it. */
+  source: { readonly standIn: number; readonly replyId: number; readonly valueAt: number; readonly field: string } | undefined = undefined;
 
   constructor(
     readonly ctx: number,
@@ -52,6 +72,7 @@ export class CallTracker {
   private waitingCount = 0;
   private nextCtx = 1;
   private maxInFlight = 0;
+  private readonly standIns = new StandIns<Call>();
   /**
    * One timer for every deadline, armed at the earliest one known: a timer per call cost more
    * than the rest of a pipelined call. It stays armed when no call is left (it is unref'd, so it
@@ -65,7 +86,7 @@ export class CallTracker {
     private readonly window: number,
     private readonly defaultTimeoutMs: number,
     /** Sends a request frame, and with it the control_ping that ends a dump's stream. */
-    private readonly send: (frame: Buffer, ping?: Buffer) => void,
+    private readonly send: (frame: Buffer, ping?: Buffer, chain?: FrameChain) => void,
     private readonly sawPid: (pid: number) => void,
   ) {
     if (!Number.isInteger(window) || window < 1) throw new RangeError(`window must be a positive integer, got ${window}`);
@@ -74,6 +95,23 @@ export class CallTracker {
   /** Starts a request; resolves with its reply. */
   request(s: Session, name: string, body: Msg, opts: CallOptions): Promise<Msg> {
     return this.start(s, name, body, opts, false) as Promise<Msg>;
+  }
+
+  /**
+   * Starts a request whose reply names a new interface in `field`, and hands out a stand-in
+   * for it at once: calls made after this one may name the interface by it. Only for a
+   * session whose bridge announced chained messages.
+   */
+  requestIndexed(s: Session, name: string, body: Msg, opts: CallOptions, field: string): IndexedCall {
+    const replyId = s.table.idOf(`${name}_reply`);
+    const valueAt = s.table.defAt(replyId)?.fieldOffsets[field];
+    if (valueAt === undefined) throw new BridgeProtocolError(`${name}_reply has no ${field} at a fixed offset`);
+    let standIn = 0;
+    const reply = this.start(s, name, body, opts, false, (ctx) => {
+      standIn = this.standIns.allocate(ctx);
+      return { standIn, replyId, valueAt, field };
+    }) as Promise<Msg>;
+    return { standIn, reply };
   }
 
   /** Starts a dump followed by a control_ping with the same context; resolves with the details. */
@@ -89,6 +127,7 @@ export class CallTracker {
   /** Fails every call (session lost or client closing). */
   failAll(err: Error): void {
     const all = [...this.inflight.values(), ...this.waiting.slice(this.waitHead).filter((c) => !c.done)];
+    for (const c of all) if (c.source !== undefined) this.standIns.settle(c.source.standIn, err);
     this.inflight.clear();
     this.waiting = [];
     this.waitHead = 0;
@@ -141,21 +180,27 @@ export class CallTracker {
     else this.finish(c, undefined, msg);
   }
 
-  private start(s: Session, name: string, body: Msg, opts: CallOptions, dump: boolean): Promise<Msg | Msg[]> {
+  private start(s: Session, name: string, body: Msg, opts: CallOptions, dump: boolean, provides?: (ctx: number) => Call['source']): Promise<Msg | Msg[]> {
     const ctx = this.allocContext();
+    // handed out before anything can fail, so a stand-in always exists and fails with its call
+    const source = provides?.(ctx);
     let frame: Buffer;
     let ping: Buffer | undefined;
+    let marks: readonly number[];
     try {
-      frame = encodeRequest(s, name, body, ctx);
+      ({ value: frame, at: marks } = encodeMarkingStandIns(() => encodeRequest(s, name, body, ctx)));
       if (dump) ping = encodeRequest(s, 'control_ping', EMPTY_BODY, ctx);
     } catch (err) {
-      if (err instanceof UnknownMessageError) return Promise.reject(new ProtocolMismatchError([err.nameCrc]));
-      return Promise.reject(err);
+      const e = err instanceof UnknownMessageError ? new ProtocolMismatchError([err.nameCrc]) : (err as Error);
+      if (source !== undefined) this.standIns.settle(source.standIn, e);
+      return Promise.reject(e);
     }
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
     const deadline = performance.now() + timeoutMs;
     return new Promise((resolve, reject) => {
       const c = new Call(ctx, name, frame, ping, timeoutMs, deadline, resolve, reject);
+      if (marks.length > 0) c.marks = marks;
+      c.source = source;
       if (deadline < this.sweepAt) this.arm(deadline);
       if (this.inflight.size < this.window) this.launch(c);
       else {
@@ -166,9 +211,33 @@ export class CallTracker {
   }
 
   private launch(c: Call): void {
+    let chain: FrameChain | undefined;
+    if (c.marks !== undefined) {
+      const filled = this.standIns.fill(c.name, c.frame, c.marks, c);
+      if (filled instanceof Error) {
+        // never in flight, and no longer waiting: settled here without finish's book-keeping
+        c.done = true;
+        this.settleSource(c, filled);
+        c.reject(filled);
+        return;
+      }
+      if (filled !== undefined) chain = { patches: filled };
+    }
+    if (c.source !== undefined) (chain ??= {}).source = { replyId: c.source.replyId, valueAt: c.source.valueAt, context: c.ctx };
     this.inflight.set(c.ctx, c);
     if (this.inflight.size > this.maxInFlight) this.maxInFlight = this.inflight.size;
-    this.send(c.frame, c.ping);
+    this.send(c.frame, c.ping, chain);
+  }
+
+  /** A create settled: its stand-in resolves, or its dependents fail (the bridge drops them). */
+  private settleSource(c: Call, err: Error | undefined, value?: unknown): void {
+    const src = c.source;
+    if (src === undefined) return;
+    const index = err === undefined ? (value as Msg)[src.field] : undefined;
+    const outcome = typeof index === 'number' ? index : (err ?? new BridgeProtocolError(`${c.name} reply has no ${src.field}`));
+    const dependents = this.standIns.settle(src.standIn, outcome);
+    if (!(outcome instanceof Error)) return;
+    for (const d of dependents) this.finish(d, new DependencyFailedError(d.name, outcome));
   }
 
   private finish(c: Call, err: Error | undefined, value?: unknown): void {
@@ -176,6 +245,7 @@ export class CallTracker {
     c.done = true;
     if (this.inflight.get(c.ctx) === c) this.inflight.delete(c.ctx);
     else this.waitingCount--;
+    if (c.source !== undefined) this.settleSource(c, err, value);
     if (err !== undefined) c.reject(err);
     else c.resolve(value as never);
     this.fillWindow();
@@ -238,24 +308,4 @@ export class CallTracker {
       if (!this.inflight.has(c)) return c;
     }
   }
-}
-
-const EMPTY_BODY: Msg = Object.freeze({});
-
-/**
- * Encodes a request with this session's `client_index` and the call's `context`. The body is
- * encoded as given and the two header fields written in place afterwards, which spares a
- * merged copy of every body; a body that sets them itself takes the merging path so the
- * header still wins without its own values being validated twice.
- */
-function encodeRequest(s: Session, name: string, body: Msg, ctx: number): Buffer {
-  if ('client_index' in body || 'context' in body) return encode(s.table, name, { ...body, client_index: s.clientIndex, context: ctx });
-  const frame = encode(s.table, name, body);
-  const def = s.table.defAt(frame.readUInt16BE(0));
-  const ciAt = def?.clientIndexOffset;
-  const ctxAt = def?.contextOffset;
-  if (ciAt === undefined || ctxAt === undefined) return encode(s.table, name, { ...body, client_index: s.clientIndex, context: ctx });
-  frame.writeUInt32BE(s.clientIndex >>> 0, ciAt);
-  frame.writeUInt32BE(ctx, ctxAt);
-  return frame;
 }

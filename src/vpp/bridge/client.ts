@@ -7,7 +7,7 @@
  * after the bridge or VPP goes away, reporting VPP restarts.
  */
 import { randomBytes } from 'node:crypto';
-import { ControlCode, isControl, parseControl, encodeControl } from './contract.js';
+import { ControlCode, FEATURE_CHAIN, isControl, parseControl, encodeControl } from './contract.js';
 import { BridgeClosedError, BridgeProtocolError } from './errors.js';
 import { Listeners, type BridgeClientEvents } from './events.js';
 import { CallTracker, type CallOptions, type Msg } from './calls.js';
@@ -62,7 +62,7 @@ export class BridgeClient {
       sendHighWaterMark: 0, receiveHighWaterMark: 0, linger: 0,
     });
     this.outbox = new Outbox(this.dealer, this.opts.maxBatch, (err) => this.lost(`failed to send to bridge: ${err.message}`));
-    this.calls = new CallTracker(this.opts.window, this.opts.timeoutMs, (frame, ping) => this.outbox.push(frame, ping),
+    this.calls = new CallTracker(this.opts.window, this.opts.timeoutMs, (frame, ping, chain) => this.outbox.push(frame, ping, chain),
       (pid) => this.sawPid(pid));
     this.dealer.connect(endpoint);
     void this.receiveLoop();
@@ -126,6 +126,22 @@ export class BridgeClient {
     return this.calls.request(s, name, body, opts);
   }
 
+  /**
+   * Sends a request whose reply names a new interface in `field`. When the bridge writes real
+   * indexes over stand-ins (it said so on this session), `standIn` is one that calls made
+   * after this one may use in the interface's place before the reply is in; else undefined.
+   */
+  requestIndexed(name: string, body: Msg, field: string, opts: CallOptions = NO_OPTIONS): { readonly standIn: number | undefined; readonly reply: Promise<Msg> } {
+    const s = this.requireSession(`call ${name}`);
+    if (!this.chains) return { standIn: undefined, reply: this.calls.request(s, name, body, opts) };
+    return this.calls.requestIndexed(s, name, body, opts, field);
+  }
+
+  /** Calls made until the jobs queued so far have run leave together, as one ZeroMQ message. */
+  gather(): void {
+    this.outbox.gather();
+  }
+
   /** Sends a dump (plus `control_ping`) and resolves with every details message, in order. */
   dump(name: string, body: Msg = NO_FIELDS, opts: CallOptions = NO_OPTIONS): Promise<Msg[]> {
     const s = this.requireSession(`dump ${name}`);
@@ -167,6 +183,8 @@ export class BridgeClient {
   }
 
   private lastError = '';
+  /** The bridge of this session announced chained messages. */
+  private chains = false;
 
   private requireSession(doing: string): Session {
     if (this.state !== 'ready' || this.session === undefined) {
@@ -216,6 +234,8 @@ export class BridgeClient {
     const wasReady = this.state === 'ready';
     this.state = 'connecting';
     this.session = undefined;
+    // the next session may be with another bridge; it says again what it does
+    this.chains = false;
     this.outbox.clear();
     this.calls.failAll(new BridgeClosedError('finish call', reason));
     if (wasReady) this.listeners.emit('disconnected', { reason });
@@ -281,6 +301,9 @@ export class BridgeClient {
         break;
       case ControlCode.Malformed:
         this.lastError = `bridge dropped frames: ${c.detail}`;
+        break;
+      case ControlCode.Features:
+        this.chains = c.detail.split(' ').includes(FEATURE_CHAIN);
         break;
       default:
         break;

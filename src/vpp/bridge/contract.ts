@@ -19,6 +19,13 @@
  *
  * Control messages. A ZeroMQ message whose first frame is empty is not VPP traffic (a VPP
  * message is never empty): `[<empty>, <code: 1 byte>, <detail: UTF-8, optional>]`.
+ *
+ * Chained data messages (client → bridge, once the bridge has announced `chain` in Features):
+ * `[<empty>, <Chain>, <table>, ...frames]`. The frames are VPP traffic as above; the table
+ * (chain.ts) lets a frame name an interface that an earlier call creates before VPP has
+ * answered that call: the bridge writes the index from that call's reply over the stand-in,
+ * holding the session's frames behind it until the reply is in, and drops the frame instead
+ * when the reply carries an error (the client fails such calls itself).
  */
 import { MEMCLNT_IDS } from '../binapi/table.js';
 
@@ -38,9 +45,16 @@ export enum ControlCode {
   Malformed = 3,
   /** bridge → client: the backend session could not be opened; detail is the cause. */
   BackendUnavailable = 4,
+  /** bridge → client, first thing on a new session: what this bridge does beyond forwarding, as space-separated words. */
+  Features = 5,
   /** client → bridge: close my session (the polite disconnect). */
   Bye = 16,
+  /** client → bridge: a chained data message (see above); never sent without the detail frames. */
+  Chain = 17,
 }
+
+/** The Features word of chained data messages. */
+export const FEATURE_CHAIN = 'chain';
 
 /** A parsed control message. */
 export interface ControlMessage {

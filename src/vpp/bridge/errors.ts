@@ -63,3 +63,31 @@ export class BridgeProtocolError extends Error {
     this.name = 'BridgeProtocolError';
   }
 }
+
+/**
+ * A call named an interface by the stand-in of a create that failed, so it was never run:
+ * VPP refused the create (or it never got an answer), and the interface does not exist.
+ */
+export class DependencyFailedError extends Error {
+  readonly retryable = false;
+  constructor(
+    readonly messageName: string,
+    /** Why the create failed. */
+    override readonly cause: Error,
+  ) {
+    super(`failed to call ${messageName}: not sent, the interface it names was not created: ${cause.message}`, { cause });
+    this.name = 'DependencyFailedError';
+  }
+}
+
+/** A call named a stand-in index this client never handed out, or one too old to remember. */
+export class UnknownStandInError extends Error {
+  readonly retryable = false;
+  constructor(
+    readonly messageName: string,
+    readonly standIn: number,
+  ) {
+    super(`failed to call ${messageName}: stand-in index ${standIn} is not one this connection has pending or remembers`);
+    this.name = 'UnknownStandInError';
+  }
+}

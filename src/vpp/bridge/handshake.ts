@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { MessageTable, MEMCLNT_IDS } from '../binapi/table.js';
-import { decode, encodeWithId } from '../binapi/wire.js';
+import { decode, encode, encodeWithId } from '../binapi/wire.js';
 import { BridgeProtocolError } from './errors.js';
 
 /** One VPP API registration as seen by the client: valid until VPP restarts or the session ends. */
@@ -88,4 +88,25 @@ export class Handshake {
     this.settle = undefined;
     this.reject = undefined;
   }
+}
+
+/** A request without fields. */
+export const EMPTY_BODY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * Encodes a request with this session's `client_index` and the call's `context`. The body is
+ * encoded as given and the two header fields written in place afterwards, which spares a
+ * merged copy of every body; a body that sets them itself takes the merging path so the
+ * header still wins without its own values being validated twice.
+ */
+export function encodeRequest(s: Session, name: string, body: Readonly<Record<string, unknown>>, ctx: number): Buffer {
+  if ('client_index' in body || 'context' in body) return encode(s.table, name, { ...body, client_index: s.clientIndex, context: ctx });
+  const frame = encode(s.table, name, body);
+  const def = s.table.defAt(frame.readUInt16BE(0));
+  const ciAt = def?.clientIndexOffset;
+  const ctxAt = def?.contextOffset;
+  if (ciAt === undefined || ctxAt === undefined) return encode(s.table, name, { ...body, client_index: s.clientIndex, context: ctx });
+  frame.writeUInt32BE(s.clientIndex >>> 0, ciAt);
+  frame.writeUInt32BE(ctx, ctxAt);
+  return frame;
 }

@@ -6,11 +6,20 @@
  * ZeroMQ message once the jobs queued so far have run.
  */
 import type { Dealer } from 'zeromq';
+import { encodeChainTable, type ChainPatch, type ChainSource } from './chain.js';
+import type { FrameChain } from './calls.js';
+import { ControlCode } from './contract.js';
+
+const EMPTY = Buffer.alloc(0);
+const CHAIN_CODE = Buffer.from([ControlCode.Chain]);
 
 /** Queue and writer of VPP frames for one DEALER. */
 export class Outbox {
   private out: Buffer[] = [];
   private head = 0;
+  /** Frames of `out` that ask the bridge for more than forwarding, by position, in order. */
+  private chained: { readonly pos: number; readonly chain: FrameChain }[] = [];
+  private chainedHead = 0;
   /** A flush of `out` is queued as a microtask. */
   private scheduled = false;
   /** A send has not completed yet (ZeroMQ allows one at a time). */
@@ -31,8 +40,9 @@ export class Outbox {
    * Queues a frame (and the one that must travel with it, such as the control_ping ending a
    * dump); they leave at once when the writer is idle, else with the frames queued beside them.
    */
-  push(frame: Buffer, then?: Buffer): void {
+  push(frame: Buffer, then?: Buffer, chain?: FrameChain): void {
     if (this.stopped) return;
+    if (chain !== undefined) this.chained.push({ pos: this.out.length, chain });
     this.out.push(frame);
     if (then !== undefined) this.out.push(then);
     if (this.scheduled || this.writing) return;
@@ -58,6 +68,8 @@ export class Outbox {
   clear(): void {
     this.out = [];
     this.head = 0;
+    this.chained = [];
+    this.chainedHead = 0;
   }
 
   /** Stops writing for good and resolves once no send is pending, so the caller may send alone. */
@@ -93,15 +105,41 @@ export class Outbox {
   /** The next batch, taken from the front of the queue without re-copying the rest of it. */
   private next(): Buffer[] {
     const left = this.out.length - this.head;
-    if (this.head === 0 && left <= this.maxBatch) {
-      const all = this.out;
+    const start = this.head;
+    let batch: Buffer[];
+    if (start === 0 && left <= this.maxBatch) {
+      batch = this.out;
       this.out = [];
-      return all;
+    } else {
+      const end = start + Math.min(left, this.maxBatch);
+      batch = this.out.slice(start, end);
+      this.head = end;
+      if (this.head === this.out.length) {
+        this.out = [];
+        this.head = 0;
+      }
     }
-    const end = this.head + Math.min(left, this.maxBatch);
-    const batch = this.out.slice(this.head, end);
-    this.head = end;
-    if (this.head === this.out.length) this.clear();
-    return batch;
+    return this.chainedHead < this.chained.length ? this.withChainTable(batch, start) : batch;
+  }
+
+  /** The batch as a chained message when any of its frames carries a source or patches. */
+  private withChainTable(batch: Buffer[], start: number): Buffer[] {
+    const sources: ChainSource[] = [];
+    const patches: ChainPatch[] = [];
+    const end = start + batch.length;
+    for (; this.chainedHead < this.chained.length; this.chainedHead++) {
+      const { pos, chain } = this.chained[this.chainedHead] as { pos: number; chain: FrameChain };
+      if (pos >= end) break;
+      const frame = pos - start;
+      if (chain.source !== undefined) sources.push({ frame, ...chain.source });
+      for (const p of chain.patches ?? []) patches.push({ frame, at: p.at, source: p.source });
+    }
+    // once `out` is taken whole every entry has been, so positions never need rebasing
+    if (this.chainedHead === this.chained.length) {
+      this.chained = [];
+      this.chainedHead = 0;
+    }
+    if (sources.length === 0 && patches.length === 0) return batch;
+    return [EMPTY, CHAIN_CODE, encodeChainTable({ sources, patches }), ...batch];
   }
 }

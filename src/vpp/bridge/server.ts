@@ -6,8 +6,11 @@
 import { chmod } from 'node:fs/promises';
 import { Router } from 'zeromq';
 import type { CloseReason, VppBackend, VppConnection } from '../backend.js';
+import { takeChainTable, type ChainTable } from './chain.js';
+import { ChainGate, type GateResult } from './chain-gate.js';
+import { RouterWriter } from './router-writer.js';
 import {
-  ControlCode, MEMCLNT_ID, MIN_FRAME_BYTES, encodeControl, frameMsgId, isControl, parseControl,
+  ControlCode, FEATURE_CHAIN, MEMCLNT_ID, MIN_FRAME_BYTES, encodeControl, frameMsgId, isControl, parseControl,
 } from './contract.js';
 
 /** How to start a bridge server. */
@@ -33,13 +36,17 @@ export interface BridgeServerStats {
   sendErrors: number;
   /** Sessions ended because their client vanished without a Bye. */
   peersGone: number;
+  /** Frames into which the bridge wrote an index from an earlier call's reply (chained messages). */
+  patchedFrames: number;
 }
 
 interface Session {
   readonly identity: Buffer;
   conn?: VppConnection;
   /** Batches that arrived while the backend connection was being opened. */
-  readonly waiting: Buffer[][];
+  readonly waiting: { frames: Buffer[]; chain: ChainTable | undefined }[];
+  /** Chained calls' replies and the frames held for them; made by the first chained message. */
+  gate?: ChainGate;
   /** VPP frames not yet handed to ZeroMQ. */
   out: Buffer[];
   ended: boolean;
@@ -50,15 +57,11 @@ export class BridgeServer {
   /** Live counters; read them, do not write them. */
   readonly stats: BridgeServerStats = {
     messagesIn: 0, framesIn: 0, messagesOut: 0, framesOut: 0,
-    malformedFrames: 0, sessionsOpened: 0, sessionsClosed: 0, backendErrors: 0, sendErrors: 0, peersGone: 0,
+    malformedFrames: 0, sessionsOpened: 0, sessionsClosed: 0, backendErrors: 0, sendErrors: 0, peersGone: 0, patchedFrames: 0,
   };
   private readonly sessions = new Map<string, Session>();
   private readonly dirty = new Set<Session>();
-  /** ZeroMQ messages ready to send, `[identity, ...frames]`; `queueHead` is the next one. */
-  private queue: Buffer[][] = [];
-  private queueHead = 0;
-  private pumping = false;
-  private pumpScheduled = false;
+  private readonly writer: RouterWriter;
   private closed = false;
   private readonly loop: Promise<void>;
 
@@ -69,6 +72,19 @@ export class BridgeServer {
     /** The endpoint as bound (for `tcp://…:0` the port actually chosen). */
     readonly endpoint: string,
   ) {
+    this.writer = new RouterWriter(router, {
+      collect: () => {
+        for (const s of this.dirty) this.flushSession(s);
+      },
+      pending: () => this.dirty.size > 0,
+      sent: () => void this.stats.messagesOut++,
+      failed: (msg, err) => {
+        this.stats.sendErrors++;
+        // ROUTER is `mandatory`: an unroutable identity means that client is gone (crashed
+        // without saying Bye), so its VPP registration is released instead of leaking.
+        if ((err as { code?: string }).code === 'EHOSTUNREACH') this.peerGone(msg[0] as Buffer);
+      },
+    });
     this.loop = this.receiveLoop();
   }
 
@@ -95,6 +111,7 @@ export class BridgeServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.writer.stop();
     const conns = [...this.sessions.values()].map((s) => this.endSession(s));
     await Promise.allSettled(conns);
     this.router.close();
@@ -123,7 +140,13 @@ export class BridgeServer {
     const frames = msg;
     this.stats.messagesIn++;
     const key = identity.toString('latin1');
-    if (isControl(frames)) {
+    const chain = takeChainTable(frames);
+    if (typeof chain === 'string') {
+      this.stats.malformedFrames += frames.length;
+      this.control(identity, ControlCode.Malformed, `dropped a chained message of ${frames.length} frame(s): ${chain}`);
+      return;
+    }
+    if (chain === undefined && isControl(frames)) {
       const control = parseControl(frames);
       const s = this.sessions.get(key);
       if (control?.code === ControlCode.Bye && s !== undefined) void this.endSession(s);
@@ -131,6 +154,12 @@ export class BridgeServer {
     }
     this.stats.framesIn += frames.length;
     const good = frames.every(isFrame) ? frames : frames.filter(isFrame);
+    // a chain's table counts frames as sent, so one with a bad frame cannot be forwarded in part
+    if (good.length !== frames.length && chain !== undefined) {
+      this.stats.malformedFrames += frames.length;
+      this.control(identity, ControlCode.Malformed, `dropped a chained message of ${frames.length} frame(s): a frame is shorter than ${MIN_FRAME_BYTES} bytes`);
+      return;
+    }
     if (good.length !== frames.length) {
       const bad = frames.length - good.length;
       this.stats.malformedFrames += bad;
@@ -147,14 +176,16 @@ export class BridgeServer {
       }
       s = this.openSession(key, identity);
     }
-    if (s.conn === undefined) s.waiting.push(good);
-    else this.forward(s, good);
+    if (s.conn === undefined) s.waiting.push({ frames: good, chain });
+    else this.forward(s, good, chain);
   }
 
   private openSession(key: string, identity: Buffer): Session {
     const s: Session = { identity: Buffer.from(identity), waiting: [], out: [], ended: false };
     this.sessions.set(key, s);
     this.stats.sessionsOpened++;
+    // ahead of VPP's answer to sockclnt_create, so the client knows before its session is up
+    this.control(s.identity, ControlCode.Features, FEATURE_CHAIN);
     this.backend.connect().then((conn) => {
       if (s.ended) {
         void conn.close().catch(() => undefined);
@@ -163,7 +194,7 @@ export class BridgeServer {
       s.conn = conn;
       conn.onFrames((frames) => this.fromVpp(s, frames));
       conn.onClose((reason) => this.backendClosed(key, s, reason));
-      for (const batch of s.waiting.splice(0)) this.forward(s, batch);
+      for (const batch of s.waiting.splice(0)) this.forward(s, batch.frames, batch.chain);
     }, (err: unknown) => {
       this.stats.backendErrors++;
       this.dropSession(key, s);
@@ -173,7 +204,17 @@ export class BridgeServer {
     return s;
   }
 
-  private forward(s: Session, frames: Buffer[]): void {
+  private forward(s: Session, frames: Buffer[], chain?: ChainTable): void {
+    let ready = frames;
+    if (chain !== undefined || s.gate !== undefined) {
+      const gated = (s.gate ??= new ChainGate()).admit(frames, chain);
+      this.noteGated(s, gated);
+      ready = gated.forward;
+    }
+    if (ready.length > 0) this.toVpp(s, ready);
+  }
+
+  private toVpp(s: Session, frames: Buffer[]): void {
     try {
       s.conn?.send(frames);
     } catch (err) {
@@ -186,7 +227,24 @@ export class BridgeServer {
     if (s.ended || frames.length === 0) return;
     for (const f of frames) s.out.push(f);
     this.dirty.add(s);
-    this.startPump();
+    if (s.gate?.busy === true) {
+      const released = s.gate.observe(frames);
+      this.noteGated(s, released);
+      if (released.forward.length > 0) {
+        this.toVpp(s, released.forward);
+        // what VPP answers to the released frames right away leaves in the same message
+        this.writer.schedule();
+        return;
+      }
+    }
+    this.writer.start();
+  }
+
+  private noteGated(s: Session, r: GateResult): void {
+    this.stats.patchedFrames += r.patched;
+    if (r.unknown === 0) return;
+    this.stats.malformedFrames += r.unknown;
+    this.control(s.identity, ControlCode.Malformed, `dropped ${r.unknown} chained frame(s) naming a call the bridge does not know`);
   }
 
   private backendClosed(key: string, s: Session, reason: CloseReason): void {
@@ -212,8 +270,8 @@ export class BridgeServer {
   private control(identity: Buffer, code: ControlCode, detail: string): void {
     const s = this.sessions.get(identity.toString('latin1'));
     if (s !== undefined) this.flushSession(s);
-    this.queue.push([identity, ...encodeControl(code, detail)]);
-    this.schedulePump();
+    this.writer.enqueue([identity, ...encodeControl(code, detail)]);
+    this.writer.schedule();
   }
 
   private flushSession(s: Session): void {
@@ -225,65 +283,10 @@ export class BridgeServer {
       const msg: Buffer[] = new Array<Buffer>(end - i + 1);
       msg[0] = s.identity;
       for (let j = i; j < end; j++) msg[j - i + 1] = out[j] as Buffer;
-      this.queue.push(msg);
+      this.writer.enqueue(msg);
     }
     this.stats.framesOut += out.length;
     s.out = [];
-  }
-
-  /**
-   * Starts the writer at once when it is idle: a reply then leaves without waiting behind the
-   * jobs queued in this tick. What VPP hands over while that send completes gathers behind it.
-   */
-  private startPump(): void {
-    if (this.pumpScheduled || this.pumping) return;
-    void this.pump();
-  }
-
-  private schedulePump(): void {
-    if (this.pumpScheduled || this.pumping) return;
-    this.pumpScheduled = true;
-    queueMicrotask(() => {
-      this.pumpScheduled = false;
-      void this.pump();
-    });
-  }
-
-  /** The single writer: ZeroMQ allows one pending send per socket. */
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    try {
-      for (;;) {
-        for (const s of this.dirty) this.flushSession(s);
-        const msg = this.takeQueued();
-        if (msg === undefined || this.closed) break;
-        this.stats.messagesOut++;
-        try {
-          await this.router.send(msg);
-        } catch (err) {
-          if (this.closed) break;
-          this.stats.sendErrors++;
-          // ROUTER is `mandatory`: an unroutable identity means that client is gone (crashed
-          // without saying Bye), so its VPP registration is released instead of leaking.
-          if ((err as { code?: string }).code === 'EHOSTUNREACH') this.peerGone(msg[0] as Buffer);
-        }
-      }
-    } finally {
-      this.pumping = false;
-    }
-    if (!this.closed && (this.queueHead < this.queue.length || this.dirty.size > 0)) this.schedulePump();
-  }
-
-  /** Next queued message, from the front without shifting the whole queue each time. */
-  private takeQueued(): Buffer[] | undefined {
-    const msg = this.queue[this.queueHead];
-    if (msg === undefined) return undefined;
-    this.queueHead++;
-    if (this.queueHead === this.queue.length) {
-      this.queue = [];
-      this.queueHead = 0;
-    }
-    return msg;
   }
 
   private peerGone(identity: Buffer): void {

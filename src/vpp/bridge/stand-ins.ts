@@ -1,0 +1,85 @@
+/**
+ * The client's stand-in indexes (binapi/stand-in.ts): handed out with a create sent through a
+ * bridge that writes real indexes over them, resolved by that create's reply. A call encoded
+ * with a stand-in gets, when it is sent, the real index written in if the reply is in, a
+ * patch for the bridge if it is not, or a DependencyFailedError if the create failed.
+ */
+import { STAND_IN_MAX, STAND_IN_MIN } from '../binapi/stand-in.js';
+import { DependencyFailedError, UnknownStandInError } from './errors.js';
+
+/** A patch for the bridge: fill `at` from the reply to the call with context `source`. */
+export interface StandInPatch {
+  readonly at: number;
+  readonly source: number;
+}
+
+/** One stand-in: its create's context and, once known, the index or why there is none. */
+export interface StandIn<C> {
+  readonly context: number;
+  outcome: number | Error | undefined;
+  /** Calls sent with a patch for it, to fail if the create fails. */
+  dependents: C[];
+}
+
+/**
+ * Stand-ins remembered after their create settled: inverses recorded during a transaction
+ * name them and run once it is over, well within this many creates.
+ */
+const SETTLED_KEPT = 4096;
+
+/** Hands out stand-ins and remembers what they turned into. */
+export class StandIns<C> {
+  private next = STAND_IN_MIN;
+  private readonly entries = new Map<number, StandIn<C>>();
+  private settled = 0;
+
+  /** A fresh stand-in for the create with this context. */
+  allocate(context: number): number {
+    let v = this.next;
+    while (this.entries.has(v)) v = v >= STAND_IN_MAX ? STAND_IN_MIN : v + 1;
+    this.next = v >= STAND_IN_MAX ? STAND_IN_MIN : v + 1;
+    this.entries.set(v, { context, outcome: undefined, dependents: [] });
+    return v;
+  }
+
+  /**
+   * For a call about to be sent with stand-ins at `marks` of its frame: writes the real index
+   * over each one whose create has been answered, and returns patches for those still in
+   * flight (the bridge fills them in; `call` joins their dependents), or why the call cannot go.
+   */
+  fill(name: string, frame: Buffer, marks: readonly number[], call: C): StandInPatch[] | Error | undefined {
+    let patches: StandInPatch[] | undefined;
+    for (const at of marks) {
+      const v = frame.readUInt32BE(at);
+      const e = this.entries.get(v);
+      if (e === undefined) return new UnknownStandInError(name, v);
+      if (e.outcome instanceof Error) return new DependencyFailedError(name, e.outcome);
+      if (e.outcome !== undefined) frame.writeUInt32BE(e.outcome, at);
+      else {
+        (patches ??= []).push({ at, source: e.context });
+        e.dependents.push(call);
+      }
+    }
+    return patches;
+  }
+
+  /** The create answered: the index, or the error that means there is none. Returns its dependents. */
+  settle(standIn: number, outcome: number | Error): C[] {
+    const e = this.entries.get(standIn);
+    if (e === undefined || e.outcome !== undefined) return [];
+    e.outcome = outcome;
+    const dependents = e.dependents;
+    e.dependents = [];
+    if (++this.settled > SETTLED_KEPT) this.forgetOldest();
+    return dependents;
+  }
+
+  private forgetOldest(): void {
+    for (const [v, e] of this.entries) {
+      if (this.settled <= SETTLED_KEPT / 2) break;
+      if (e.outcome === undefined) continue;
+      this.entries.delete(v);
+      this.settled--;
+    }
+  }
+}
