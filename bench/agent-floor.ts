@@ -1,8 +1,10 @@
 /**
  * Baseline for the AddPod figure, measured in the same run: the VPP calls one AddPod makes,
- * sent by a bare bridge client with no agent logic around them, in the same two flights (the
- * TAP create, then the rest in one message once its sw_if_index is known). The difference to
- * the agent's AddPod is what the agent itself adds (actors, IPAM, planning, the record).
+ * sent by a bare bridge client with no agent logic around them, the way the agent sends them:
+ * in one message, the calls after the TAP create naming it by its stand-in, when the bridge
+ * takes stand-ins; else in two flights (the create, then the rest once its sw_if_index is
+ * known). The difference to the agent's AddPod is what the agent itself adds (actors, IPAM,
+ * planning, the record).
  */
 import type { BridgeClient } from '../src/vpp/bridge/client.js';
 import type { Msg } from '../src/vpp/bridge/calls.js';
@@ -14,18 +16,24 @@ export interface RecordedCall {
   readonly body: Msg;
 }
 
-/** Wraps `client.request` so the calls made while `fn` runs are recorded. */
+/** Wraps the client's calls so those made while `fn` runs are recorded. */
 export async function recordCalls(client: BridgeClient, fn: () => Promise<unknown>): Promise<RecordedCall[]> {
   const calls: RecordedCall[] = [];
   const request = client.request.bind(client);
+  const requestIndexed = client.requestIndexed.bind(client);
   client.request = (name, body, opts) => {
     calls.push({ name, body: structuredClone(body ?? {}) as Msg });
     return request(name, body, opts);
+  };
+  client.requestIndexed = (name, body, field, opts) => {
+    calls.push({ name, body: structuredClone(body) as Msg });
+    return requestIndexed(name, body, field, opts);
   };
   try {
     await fn();
   } finally {
     client.request = request;
+    client.requestIndexed = requestIndexed;
   }
   return calls;
 }
@@ -45,8 +53,11 @@ export async function replayAddPods(client: BridgeClient, calls: readonly Record
   for (let i = first; i < first + n; i++) {
     const body = { ...create.body, id: 0xffffffff, mac_address: macOf(i), tag: `floor-${i}` };
     const t0 = process.hrtime.bigint();
-    const reply = (await client.request(create.name, body)) as { sw_if_index: number };
-    await Promise.all(rest.map((c) => client.request(c.name, rewrite(c.body, recorded, reply.sw_if_index, i) as Msg)));
+    client.gather();
+    const created = client.requestIndexed(create.name, body, 'sw_if_index');
+    const sent = created.standIn === undefined ? undefined : rest.map((c) => client.request(c.name, rewrite(c.body, recorded, created.standIn as number, i) as Msg));
+    const reply = (await created.reply) as { sw_if_index: number };
+    await Promise.all(sent ?? rest.map((c) => client.request(c.name, rewrite(c.body, recorded, reply.sw_if_index, i) as Msg)));
     out.push(since(t0));
   }
   return out;

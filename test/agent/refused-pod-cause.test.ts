@@ -48,10 +48,13 @@ test('a real apply that VPP fails first at a peer\'s tunnel names no pod, though
   const base = await applyAll(client, nodeOnly, new ItemSet(), index);
   if (!base.ok) return t.fail(base.error.message);
   const ops = planVpp(wanted, base.actual, linuxOf(wanted)).ops;
-  // the tunnels' creates go out with the pods' TAP creates; a TAP's MTU only once its create is answered
+  // Through a channel without stand-ins the tunnels' creates go out with the pods' TAP creates,
+  // a TAP's MTU only once its create is answered: send order and op order differ. (With
+  // stand-ins each op's calls leave together, in op order, so the two agree.)
+  const twoFlights = { request: client.request.bind(client), dump: client.dump.bind(client) };
   sim.failMessage('vxlan_add_del_tunnel_v3', -1);
   sim.failMessage('hw_interface_set_mtu', -7);
-  const r = await apply(client, ops, index, { actual: base.actual, tapHost: tapHostsFrom(wanted) });
+  const r = await apply(twoFlights, ops, index, { actual: base.actual, tapHost: tapHostsFrom(wanted) });
   if (r.ok) return t.fail('the injected failures did not fail the apply');
   const failed = r.outcomes.filter((o) => o.status === 'failed');
   t.true(wanted.get(failed[0]?.key ?? '')?.owner.startsWith('pod/'), `the first failed op is a pod's: ${failed.map((o) => o.key).join(', ')}`);

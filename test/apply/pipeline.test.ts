@@ -4,14 +4,16 @@ import type { VppChannel, VppMsg } from '../../src/vpp/api/channel.js';
 import { apply, planVpp, tapHostsFrom } from '../../src/vpp/apply/index.js';
 import { VppRetvalError } from '../../src/vpp/bridge/errors.js';
 import { retrieve } from '../../src/vpp/retrieve/retrieve.js';
+import type { BridgeClient } from '../../src/vpp/bridge/client.js';
 import { connectClient } from '../bridge/harness.js';
 import { applyAll, linuxOf, NameIndex, podB, rig, scenario } from './harness.js';
 
 /**
  * A pass-through channel that counts flights: a call sent while none of the transaction's
- * calls is awaiting its reply starts a new round trip the transaction has to wait for.
+ * calls is awaiting its reply starts a new round trip the transaction has to wait for. With
+ * `standIns`, it passes on the client's stand-ins for new interfaces (and its gathering).
  */
-function flightCounter(ch: VppChannel): VppChannel & { readonly flights: number; readonly calls: number } {
+function flightCounter(ch: BridgeClient, standIns = false): VppChannel & { readonly flights: number; readonly calls: number } {
   let outstanding = 0;
   let flights = 0;
   let calls = 0;
@@ -21,12 +23,25 @@ function flightCounter(ch: VppChannel): VppChannel & { readonly flights: number;
     calls++;
     return p().finally(() => void outstanding--);
   };
-  return {
+  const counted = {
     request: (name: string, body?: VppMsg) => track(() => ch.request(name, body)),
     dump: (name: string, body?: VppMsg) => track(() => ch.dump(name, body)),
     get flights() { return flights; },
     get calls() { return calls; },
   };
+  if (!standIns) return counted;
+  return Object.assign(counted, {
+    gather: () => ch.gather(),
+    requestIndexed: (name: string, body: VppMsg, field: string) => {
+      let standIn: number | undefined;
+      const reply = track(() => {
+        const r = ch.requestIndexed(name, body, field);
+        standIn = r.standIn;
+        return r.reply;
+      });
+      return { standIn, reply };
+    },
+  });
 }
 
 /** Node, peers and pod B in VPP; pod A's add transaction, sent through a fresh client. */
@@ -51,7 +66,7 @@ const sequentialOrder = {
 const afterCreate = ['hw_interface_set_mtu', 'sw_interface_set_flags', 'ip_neighbor_add_del', 'ip_route_add_del', 'sw_interface_set_table', 'sw_interface_set_unnumbered'];
 
 for (const mode of ['tap', 'veth'] as const) {
-  test(`in ${mode} mode, one pod's add waits for two round trips (the create, then everything else) and VPP runs its calls in dependency order`, async (t) => {
+  test(`in ${mode} mode, through a channel without stand-ins, one pod's add waits for two round trips (the create, then everything else) and VPP runs its calls in dependency order`, async (t) => {
     const { sim, server, client, conn, found, tx, tapHost, base } = await podAddRig(t, mode);
     const before = sim.dump();
     const seq0 = sim.callLog.at(-1)?.seq ?? 0;
@@ -119,4 +134,57 @@ test('a pod removal deletes its TAP only once every call before the delete succe
   const ok = await apply(ch, del, found.index, { actual: added.actual });
   t.true(ok.ok);
   t.is(ch.flights, 2, 'the successful removal: everything but the delete, then the delete');
+});
+
+for (const mode of ['tap', 'veth'] as const) {
+  test(`in ${mode} mode, through a bridge that takes stand-ins, one pod's add is one message and one round trip, and VPP sees the new interface's real index in every call`, async (t) => {
+    const { sim, server, client, conn, found, tx, tapHost, base } = await podAddRig(t, mode);
+    const before = sim.dump();
+    const seq0 = sim.callLog.at(-1)?.seq ?? 0;
+    const ch = flightCounter(client, true);
+    const messages0 = server.stats.messagesIn;
+    const patched0 = server.stats.patchedFrames;
+    const r = await apply(ch, tx, found.index, { actual: found.items, tapHost });
+    t.true(r.ok);
+    t.is(server.stats.messagesIn - messages0, 1);
+    t.is(ch.flights, 1, `${ch.calls} calls in ${ch.flights} flights`);
+    const sent = sim.callLog.filter((c) => c.seq > seq0 && c.conn === conn && c.name !== 'control_ping');
+    // the same calls in the same order as two round trips would send them
+    t.deepEqual(sent.map((c) => c.name), [...sequentialOrder[mode], ...afterCreate]);
+    t.true(sent.every((c) => c.retval === 0));
+    t.is(server.stats.patchedFrames - patched0, sent.length - 1);
+    const created = sim.state.interfaces.size - 1;
+    const real = [...sim.state.interfaces.keys()].at(-1);
+    t.true(created > 0 && real !== undefined);
+    // the field naming the pod's interface: unnumbered names it as the borrower
+    const named = sent.slice(1).map((c) => c.args['unnumbered_sw_if_index'] ?? c.args['sw_if_index']
+      ?? (c.args['route'] as { paths: { sw_if_index: number }[] } | undefined)?.paths[0]?.sw_if_index
+      ?? (c.args['neighbor'] as { sw_if_index: number } | undefined)?.sw_if_index);
+    t.deepEqual(named, named.map(() => real));
+    // the name index ends with the real index, not the stand-in
+    t.true(Object.values(found.index.toJSON().interfaces).includes(real as number));
+    t.true(Object.values(found.index.toJSON().interfaces).every((i) => i < 0xfff00000));
+    if (!r.ok) return;
+    const back = await apply(ch, planVpp(base, r.actual).ops, found.index);
+    t.true(back.ok);
+    t.deepEqual(sim.dump(), before);
+  });
+}
+
+test('through a bridge that takes stand-ins, a refused TAP create sends nothing after it to VPP, and the failed add leaves VPP and the name index as they were', async (t) => {
+  const { sim, client, conn, found, tx, tapHost } = await podAddRig(t, 'tap');
+  const before = sim.dump();
+  const index0 = found.index.toJSON();
+  const seq0 = sim.callLog.at(-1)?.seq ?? 0;
+  sim.failMessage('tap_create_v3', -1, 1);
+  const r = await apply(client, tx, found.index, { actual: found.items, tapHost });
+  sim.clearFaults();
+  t.false(r.ok);
+  if (r.ok) return;
+  t.true(r.error instanceof VppRetvalError);
+  const names = sim.callLog.filter((c) => c.seq > seq0 && c.conn === conn && c.name !== 'control_ping').map((c) => c.name);
+  t.deepEqual(names, ['tap_create_v3']);
+  t.is(r.outcomes[0]?.status, 'failed');
+  t.deepEqual(sim.dump(), before);
+  t.deepEqual(found.index.toJSON(), index0);
 });

@@ -16,11 +16,11 @@ test('a fresh VPP holds nothing of ipnet: only table 0, marked as not ours, and 
 
 test('untagged interfaces, their routes and VPP-made routes are not reported; a foreign tag is reported as not ours', async (t) => {
   const { client } = await rig(t);
-  const plain = await createLoopback(client);
+  const plain = await createLoopback(client).index;
   await setAdminUp(client, plain, true);
   await addDelAddress(client, plain, '10.9.9.1/24', true);
   await routeAddDel(client, { table: 0, prefix: '10.50.0.0/16', paths: [{ swIfIndex: plain, tableId: 0, type: 0, nextHop: '10.9.9.2' }] }, true);
-  const foreign = await createLoopback(client);
+  const foreign = await createLoopback(client).index;
   await setTag(client, foreign, 'operator-loop', true);
   await routeAddDel(client, { table: 0, prefix: '10.60.0.0/16', paths: [{ swIfIndex: NONE, tableId: 0, type: 0, nextHop: '10.9.9.3' }] }, true);
   const found = await retrieve(client);

@@ -1,17 +1,16 @@
 /** AF_PACKET interfaces (af_packet plugin): VPP bound to a Linux VETH end in VETH mode. */
 import { macBytes } from '../binapi/addr.js';
-import { attempt, num, str, type VppChannel } from './channel.js';
+import { attempt, create, num, str, type Created, type VppChannel } from './channel.js';
 
 /** Ethernet mode of af_packet_create_v3 (IP mode is for L3 devices). */
 const ETHERNET = 1;
 
 /** Binds VPP to the Linux interface `hostIfName`; returns the new sw_if_index. */
-export async function createAfPacket(ch: VppChannel, hostIfName: string, mac?: string): Promise<number> {
-  const r = await attempt(`create AF_PACKET on ${hostIfName}`, () => ch.request('af_packet_create_v3', {
+export function createAfPacket(ch: VppChannel, hostIfName: string, mac?: string): Created {
+  return create(ch, `create AF_PACKET on ${hostIfName}`, 'af_packet_create_v3', {
     mode: ETHERNET, hw_addr: mac === undefined ? undefined : macBytes(mac), use_random_hw_addr: mac === undefined,
     host_if_name: hostIfName, num_rx_queues: 1, num_tx_queues: 1,
-  }));
-  return num(r, 'sw_if_index');
+  });
 }
 
 /** Unbinds (VPP identifies it by the Linux name, not the index). */

@@ -10,6 +10,36 @@ export type VppMsg = Record<string, unknown>;
 export interface VppChannel {
   request(name: string, body?: VppMsg): Promise<VppMsg>;
   dump(name: string, body?: VppMsg): Promise<VppMsg[]>;
+  /**
+   * Optional: a request creating an interface whose reply names it in `field`, with a stand-in
+   * index later calls may use before the reply is in (undefined where the channel cannot).
+   */
+  requestIndexed?(name: string, body: VppMsg, field: string): { readonly standIn: number | undefined; readonly reply: Promise<VppMsg> };
+  /** Optional: the calls made until the current jobs have run travel together. */
+  gather?(): void;
+}
+
+/** A new interface: a stand-in for its index to use at once (where the channel has one), and the index. */
+export interface Created {
+  readonly standIn: number | undefined;
+  readonly index: Promise<number>;
+}
+
+/** Sends a create and words its failure as `attempt` does; the reply's `field` is the new index. */
+export function create(ch: VppChannel, doing: string, name: string, body: VppMsg, field = 'sw_if_index'): Created {
+  const indexOf = (r: VppMsg): number => num(r, field);
+  if (ch.requestIndexed === undefined) return { standIn: undefined, index: attempt(doing, () => ch.request(name, body)).then(indexOf) };
+  try {
+    const { standIn, reply } = ch.requestIndexed(name, body, field);
+    return {
+      standIn,
+      index: reply.then(indexOf, (err: unknown) => {
+        throw callError(doing, err);
+      }),
+    };
+  } catch (err) {
+    return { standIn: undefined, index: Promise.reject(callError(doing, err)) };
+  }
 }
 
 /** u32 "~0": none / all / automatic, depending on the field. */

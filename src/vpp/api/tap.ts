@@ -1,6 +1,6 @@
 /** TAP interfaces (tapv2 module): the pod's and the host interconnect's VPP side. */
 import { macBytes } from '../binapi/addr.js';
-import { attempt, NONE, num, type VppChannel } from './channel.js';
+import { attempt, create, NONE, num, type Created, type VppChannel } from './channel.js';
 
 /** What ipnet sets on a new TAP; the host side is optional (Linux may rename/move it later). */
 export interface TapSpec {
@@ -16,17 +16,16 @@ export interface TapSpec {
 /** Ring size VPP uses when the config leaves it unset (VPP does not substitute one for 0). */
 export const DEFAULT_TAP_RING = 256;
 
-/** Creates a TAP with its tag inline; returns its sw_if_index. */
-export async function createTap(ch: VppChannel, t: TapSpec): Promise<number> {
-  const r = await attempt(`create TAP ${t.tag}`, () => ch.request('tap_create_v3', {
+/** Creates a TAP with its tag inline. */
+export function createTap(ch: VppChannel, t: TapSpec): Created {
+  return create(ch, `create TAP ${t.tag}`, 'tap_create_v3', {
     id: NONE, use_random_mac: t.mac === undefined, mac_address: t.mac === undefined ? undefined : macBytes(t.mac),
     num_rx_queues: 1, num_tx_queues: 1, tx_ring_sz: t.txRingSize, rx_ring_sz: t.rxRingSize,
     host_mtu_set: t.hostMtu !== undefined, host_mtu_size: t.hostMtu ?? 0,
     host_if_name_set: t.hostIfName !== undefined, host_if_name: t.hostIfName ?? '',
     host_namespace_set: t.hostNamespace !== undefined, host_namespace: t.hostNamespace ?? '',
     tag: t.tag,
-  }));
-  return num(r, 'sw_if_index');
+  });
 }
 
 /** Deletes a TAP (its tag goes with it). */

@@ -1,7 +1,7 @@
 /** VXLAN tunnels (vxlan plugin): one per peer node, bridged into the overlay BD. */
 import { address4, addressString } from '../binapi/addr.js';
 import type { Address } from '../binapi/types.js';
-import { attempt, NONE, num, type VppChannel } from './channel.js';
+import { attempt, create, NONE, num, type Created, type VppChannel } from './channel.js';
 
 /** The key VPP finds a tunnel by (delete must repeat it exactly). */
 export interface VxlanSpec {
@@ -19,9 +19,8 @@ function body(t: VxlanSpec, add: boolean): Record<string, unknown> {
 }
 
 /** Creates a bridged (L2) tunnel; returns its sw_if_index. */
-export async function createVxlan(ch: VppChannel, t: VxlanSpec): Promise<number> {
-  const r = await attempt(`create VXLAN tunnel ${t.src} -> ${t.dst} vni ${t.vni}`, () => ch.request('vxlan_add_del_tunnel_v3', body(t, true)));
-  return num(r, 'sw_if_index');
+export function createVxlan(ch: VppChannel, t: VxlanSpec): Created {
+  return create(ch, `create VXLAN tunnel ${t.src} -> ${t.dst} vni ${t.vni}`, 'vxlan_add_del_tunnel_v3', body(t, true));
 }
 
 /** Deletes a tunnel by its key. */

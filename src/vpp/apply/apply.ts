@@ -1,14 +1,16 @@
 /**
  * apply: executes planner ops step by step, without waiting for replies it does not need.
  * Realisers send their calls and return; they wait only for a reply whose value they use
- * (a created interface's sw_if_index, a bridge domain's id). Once every op of a step has
- * sent its calls, the next step's go out right behind them: VPP executes one client's calls
- * in send order, so the order VPP sees is the one a one-by-one run would produce, and a
- * pod's transaction waits for two round trips (create, then the rest) instead of one per
- * call. Every success records its inverse at its place in send order; once any call has
- * failed no further step is started, every call already sent is awaited, and everything
- * that succeeded (calls sent behind the failing one included) is reverted last-in first-out.
- * The first failure in send order is returned, revert errors attached.
+ * (a bridge domain's id; a created interface's sw_if_index unless the channel hands out a
+ * stand-in for it, as the bridge does). Once every op of a step has sent its calls, the next
+ * step's go out right behind them: VPP executes one client's calls in send order, so the
+ * order VPP sees is the one a one-by-one run would produce, and a pod's transaction waits for
+ * one round trip through the bridge (two through a channel without stand-ins: the create,
+ * then the rest) instead of one per call. Every success records its inverse at its place in
+ * send order; once any call has failed no further step is started, every call already sent
+ * is awaited, and everything that succeeded (calls sent behind the failing one included) is
+ * reverted last-in first-out. Calls naming a create that failed are never run (the bridge
+ * drops them). The first failure in send order is returned, revert errors attached.
  */
 import { ItemSet } from '../../desired/itemset.js';
 import { recordApplied, type Op } from '../../desired/plan.js';
@@ -82,6 +84,8 @@ export class ApplyOpError extends Error {
 /** Applies `ops` (sorted by step, as the planner returns them) as one transaction. */
 export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const ctx = { ch, index, tapHost: opts.tapHost };
+  // the calls sent before the first await leave as one message rather than the first alone
+  ch.gather?.();
   const journal = new Journal();
   const started = new Map<Op, UndoList>();
   for (const step of bySteps(ops)) {

@@ -6,6 +6,7 @@
 import { createAfPacket, deleteAfPacket } from '../api/afpacket.js';
 import { setAdminUp, setMac, setMtu, setRxMode, setTag } from '../api/interfaces.js';
 import { createLoopback, deleteLoopback } from '../api/loopback.js';
+import type { Created } from '../api/channel.js';
 import { mustIf } from '../api/names.js';
 import { createTap, DEFAULT_TAP_RING, deleteTap } from '../api/tap.js';
 import { createVxlan, deleteVxlan, type VxlanSpec } from '../api/vxlan.js';
@@ -25,43 +26,76 @@ export function vxlanSpec(v: VppInterfaceValue): VxlanSpec {
   return { src: x.src_address, dst: x.dst_address, vni: x.vni, encapVrf: v.vrf };
 }
 
-/** Sends the create (none for a NIC) and waits for the sw_if_index: everything else needs it. */
-function createDevice(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<number> {
+/** Sends the create of a device (not a NIC) and records its inverse. */
+function createDevice(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Created {
   const { ch } = ctx;
+  const created = ((): Created | undefined => {
+    switch (v.type) {
+      case 'TAP': {
+        const host = ctx.tapHost?.(v.name);
+        return createTap(ch, {
+          tag: v.name, mac: v.phys_address, rxRingSize: v.tap?.rx_ring_size ?? DEFAULT_TAP_RING,
+          txRingSize: v.tap?.tx_ring_size ?? DEFAULT_TAP_RING, hostMtu: v.mtu, hostIfName: host?.hostIfName, hostNamespace: host?.namespace,
+        });
+      }
+      case 'SOFTWARE_LOOPBACK': return createLoopback(ch, v.phys_address);
+      case 'AF_PACKET': return createAfPacket(ch, v.afpacket?.host_if_name ?? '', v.phys_address);
+      case 'VXLAN_TUNNEL': return createVxlan(ch, vxlanSpec(v));
+      default: return undefined;
+    }
+  })();
+  // an interface of another type (memif) already exists: it is only configured
+  if (created === undefined) return { standIn: undefined, index: new Promise((resolve) => resolve(mustIf(ctx.index, v.name))) };
+  undo.call(created.index, `delete ${v.type} ${v.name}`, (idx) => deleteDevice(ch, v, idx));
+  return created;
+}
+
+/** Deletes a created device by its index (or, where VPP keys it so, by its settings). */
+function deleteDevice(ch: ApplyContext['ch'], v: VppInterfaceValue, idx: number): Promise<unknown> {
   switch (v.type) {
-    case 'TAP': {
-      const host = ctx.tapHost?.(v.name);
-      return undo.call(createTap(ch, {
-        tag: v.name, mac: v.phys_address, rxRingSize: v.tap?.rx_ring_size ?? DEFAULT_TAP_RING,
-        txRingSize: v.tap?.tx_ring_size ?? DEFAULT_TAP_RING, hostMtu: v.mtu, hostIfName: host?.hostIfName, hostNamespace: host?.namespace,
-      }), `delete TAP ${v.name}`, (idx) => deleteTap(ch, idx));
-    }
-    case 'SOFTWARE_LOOPBACK':
-      return undo.call(createLoopback(ch, v.phys_address), `delete loopback ${v.name}`, (idx) => deleteLoopback(ch, idx));
-    case 'AF_PACKET': {
-      const host = v.afpacket?.host_if_name ?? '';
-      return undo.call(createAfPacket(ch, host, v.phys_address), `delete AF_PACKET ${v.name}`, () => deleteAfPacket(ch, host));
-    }
-    case 'VXLAN_TUNNEL': {
-      const spec = vxlanSpec(v);
-      return undo.call(createVxlan(ch, spec), `delete VXLAN tunnel ${v.name}`, () => deleteVxlan(ch, spec));
-    }
-    default:
-      return Promise.resolve(mustIf(ctx.index, v.name));
+    case 'TAP': return deleteTap(ch, idx);
+    case 'SOFTWARE_LOOPBACK': return deleteLoopback(ch, idx);
+    case 'AF_PACKET': return deleteAfPacket(ch, v.afpacket?.host_if_name ?? '');
+    default: return deleteVxlan(ch, vxlanSpec(v));
   }
 }
 
 /**
- * Creates (or, for a NIC, takes over) an interface and applies its settings. A created
- * device's settings are handed back to be sent together once the create is answered
- * (apply sends them in the same message as the next step's calls): deleting the device
- * takes them all back, whichever of them ran. A NIC's settings are sent one by one here, as
- * VPP runs calls sent behind a failing one and a NIC's previous MAC, MTU and rx mode are
- * not known to undo.
+ * Creates (or, for a NIC, takes over) an interface and applies its settings; deleting a
+ * created device takes them all back, whichever of them ran. Where the channel hands out a
+ * stand-in for the new index, the settings go out right behind the create, and the steps
+ * after this one name the interface by the stand-in: a pod's add is one round trip. Else the
+ * settings are handed back once the create is answered, for apply to send with the next
+ * step's calls. A NIC's settings are sent one by one, as VPP runs calls sent behind a
+ * failing one and a NIC's previous MAC, MTU and rx mode are not known to undo.
  */
-export async function createInterface(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<SendLater | undefined> {
+export function createInterface(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<SendLater | undefined> | undefined {
+  if (isPhysical(v)) return configureNic(ctx, v, undo);
+  const created = createDevice(ctx, v, undo);
+  const standIn = created.standIn;
+  if (standIn === undefined) {
+    return created.index.then((idx) => {
+      const settings = nameAndSettings(ctx, v, idx, undo);
+      return () => settings.forEach((s) => undo.call(s.send()));
+    });
+  }
+  const { index } = ctx;
+  // the real index replaces the stand-in as soon as VPP's answer is in, before apply returns
+  created.index.then((idx) => {
+    if (index.ifIndex(v.name) === standIn) index.setIf(v.name, idx);
+  }, () => undefined);
+  for (const s of nameAndSettings(ctx, v, standIn, undo)) undo.call(s.send());
+  return undefined;
+}
+
+async function configureNic(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): Promise<undefined> {
+  for (const s of nameAndSettings(ctx, v, mustIf(ctx.index, v.name), undo)) await undo.call(s.send(), s.inverse?.[0], s.inverse?.[1]);
+  return undefined;
+}
+
+/** Records the interface's name in the index (taken back on revert) and lists its settings. */
+function nameAndSettings(ctx: ApplyContext, v: VppInterfaceValue, idx: number, undo: UndoList): Setting[] {
   const { ch, index } = ctx;
-  const idx = await createDevice(ctx, v, undo);
   const prevName = index.ifName(idx);
   index.setIf(v.name, idx);
   undo.push(`forget ${v.name} in the name index`, () => {
@@ -83,9 +117,7 @@ export async function createInterface(ctx: ApplyContext, v: VppInterfaceValue, u
   if (v.enabled) {
     settings.push({ send: () => setAdminUp(ch, idx, true), inverse: physical ? [`set ${v.name} down`, () => setAdminUp(ch, idx, false)] : undefined });
   }
-  if (!physical) return () => settings.forEach((s) => undo.call(s.send()));
-  for (const s of settings) await undo.call(s.send(), s.inverse?.[0], s.inverse?.[1]);
-  return undefined;
+  return settings;
 }
 
 /** One setting call of a new interface, with its inverse where the interface outlives a revert. */
@@ -108,7 +140,7 @@ export async function deleteInterface(ctx: ApplyContext, v: VppInterfaceValue, u
       : v.type === 'AF_PACKET' ? deleteAfPacket(ch, v.afpacket?.host_if_name ?? '')
         : v.type === 'VXLAN_TUNNEL' ? deleteVxlan(ch, vxlanSpec(v)) : undefined;
   // The re-creation's own inverses are dropped: a revert is never reverted.
-  const recreate = (): Promise<void> => realiseAlone((u) => createInterface(ctx, v, u));
+  const recreate = (): Promise<void> => realiseAlone(async (u) => createInterface(ctx, v, u));
   if (sent !== undefined) await undo.call(sent, `re-create ${v.name}`, recreate);
   else undo.push(`re-create ${v.name}`, recreate);
   // After the reply: the name stays resolvable if the delete failed, and a later step may reuse it.
