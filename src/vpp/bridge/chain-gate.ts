@@ -1,7 +1,9 @@
 /**
  * The bridge's side of chained calls, per session: the replies that later frames take an
  * interface index from, and the frames held until such a reply is in. VPP runs one client's
- * calls in order, so once a frame waits for a reply, every frame behind it waits too.
+ * calls in order, so once a frame waits for a reply, every frame behind it waits too. A
+ * source that is never answered (a client naming a frame VPP does not reply to) holds that
+ * session's later frames until its calls time out and it goes away; other sessions go on.
  */
 import type { ChainPatch, ChainTable } from './chain.js';
 
