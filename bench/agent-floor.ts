@@ -39,6 +39,18 @@ export async function recordCalls(client: BridgeClient, fn: () => Promise<unknow
 }
 
 /**
+ * Switches the client between its stand-ins and none, as through a bridge that does not take
+ * them: with `two(true)` apply awaits each create before sending what names it.
+ */
+export function flightSwitch(client: BridgeClient): (two: boolean) => void {
+  const indexed = client.requestIndexed.bind(client);
+  const awaited: BridgeClient['requestIndexed'] = (name, body, _field, opts) => ({ standIn: undefined, reply: client.request(name, body, opts) });
+  return (two) => {
+    client.requestIndexed = two ? awaited : indexed;
+  };
+}
+
+/**
  * Replays an AddPod's calls `n` times as fresh pods: the TAP is created under a new id, MAC and
  * tag, the IPv4 address the calls carry is shifted, and the new sw_if_index replaces the old
  * one in the calls that follow. Returns each replay's wall time in ms.
