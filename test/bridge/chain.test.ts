@@ -3,7 +3,7 @@ import { Dealer } from 'zeromq';
 import { STAND_IN_MIN, encode, encodeWithId, MEMCLNT_IDS, MessageTable, decode } from '../../src/vpp/binapi/index.js';
 import { encodeChainTable, parseChainTable } from '../../src/vpp/bridge/chain.js';
 import { ControlCode, parseControl } from '../../src/vpp/bridge/contract.js';
-import { DependencyFailedError, UnknownStandInError, VppRetvalError } from '../../src/vpp/bridge/errors.js';
+import { DependencyFailedError, UnknownStandInError, VppRetvalError, VppTimeoutError } from '../../src/vpp/bridge/errors.js';
 import { VppSimulator } from '../../src/vpp/sim/simulator.js';
 import { connectClient, startBridge, until } from './harness.js';
 
@@ -77,7 +77,7 @@ test('when VPP refuses the create, the calls naming its stand-in fail as not sen
   const other = client.request('create_loopback', {});
   await t.throwsAsync(loop.reply, { instanceOf: VppRetvalError });
   const err = await t.throwsAsync(up, { instanceOf: DependencyFailedError });
-  t.regex(err?.message ?? '', /sw_interface_set_flags: not sent, the interface it names was not created/);
+  t.regex(err?.message ?? '', /sw_interface_set_flags: not sent, the create of the interface it names failed/);
   t.true((err?.cause as Error) instanceof VppRetvalError);
   t.is(typeof (await other).sw_if_index, 'number');
   // a call made later with the failed stand-in is refused without being sent
@@ -140,10 +140,51 @@ test('an unknown stand-in is refused at the client, and a chained message the br
   t.regex(notices[1] ?? '', /dropped 1 chained frame\(s\) naming a call the bridge does not know/);
   t.is(server.stats.malformedFrames - malformed0, 2);
   t.deepEqual(seen(sim, seq0).filter((c) => c.name === 'sw_interface_set_flags'), []);
+  // a client starting over on its session is told again what the bridge does
+  await raw.send(encodeWithId(MEMCLNT_IDS.sockclnt_create, 'sockclnt_create', { context: 2, name: 'raw' }));
+  await until(() => got.filter((m) => parseControl(m)?.code === ControlCode.Features).length === 2, 'a second Features notice');
   // the session lives on
   const ping = encode(tbl, 'control_ping', { client_index: index, context: 6 });
   await raw.send(ping);
   const pingReply = tbl.idOf('control_ping_reply');
   await until(() => got.some((m) => m.some((f) => f.length >= 6 && f.readUInt16BE(0) === pingReply && f.readUInt32BE(2) === 6)), 'control_ping_reply');
   t.is(await client.ping(), sim.pid);
+});
+
+test('a create the client stopped waiting for still lends its index to the calls sent behind it when VPP answers late, as the bridge runs them', async (t) => {
+  const { sim, client, seq0 } = await rig(t);
+  sim.setDelay(80);
+  client.gather();
+  const loop = client.requestIndexed('create_loopback', {}, 'sw_if_index', { timeoutMs: 20 });
+  const up = client.request('sw_interface_set_flags', { sw_if_index: loop.standIn as number, flags: 1 }, { timeoutMs: 2000 });
+  await t.throwsAsync(loop.reply, { instanceOf: VppTimeoutError });
+  // the bridge writes the index in once the late reply is in, so the call runs and its answer counts
+  t.is((await up).retval, 0);
+  sim.setDelay(0);
+  const ran = seen(sim, seq0);
+  t.deepEqual(ran.map((c) => c.name), ['create_loopback', 'sw_interface_set_flags']);
+  t.is(await flagsOf(client, ran[1]?.sw_if_index as number), 1);
+  // a call made after the timeout was never sent: it fails at once, saying why
+  const late = await t.throwsAsync(client.request('sw_interface_set_flags', { sw_if_index: loop.standIn as number, flags: 0 }), { instanceOf: DependencyFailedError });
+  t.regex(late?.message ?? '', /not sent, the create of the interface it names failed: .*no reply within 20 ms/);
+});
+
+test('with one frame per ZeroMQ message every call behind the create goes in a message of its own, and each gets the real index', async (t) => {
+  const sim = new VppSimulator({ seed: 6 });
+  t.teardown(() => sim.close());
+  const server = await startBridge(t, sim);
+  const client = await connectClient(t, server.endpoint, { maxBatch: 1 });
+  await client.ping();
+  const seq0 = sim.callLog.at(-1)?.seq ?? 0;
+  const in0 = server.stats.messagesIn;
+  client.gather();
+  const loop = client.requestIndexed('create_loopback', {}, 'sw_if_index');
+  const calls = [
+    client.request('sw_interface_set_flags', { sw_if_index: loop.standIn as number, flags: 1 }),
+    client.request('hw_interface_set_mtu', { sw_if_index: loop.standIn as number, mtu: 1450 }),
+  ];
+  const real = (await loop.reply).sw_if_index;
+  await Promise.all(calls);
+  t.is(server.stats.messagesIn - in0, 3);
+  t.deepEqual(seen(sim, seq0).map((c) => c.sw_if_index), [undefined, real, real]);
 });

@@ -16,7 +16,7 @@ export * from './codec.js';
 export * from './struct.js';
 export type { StructReader } from './fast-read.js';
 export * from './types.js';
-export { STAND_IN_MAX, STAND_IN_MIN, encodeMarkingStandIns, isStandIn } from './stand-in.js';
+export { STAND_INS_REMEMBERED, STAND_IN_MAX, STAND_IN_MIN, encodeMarkingStandIns, isStandIn } from './stand-in.js';
 export * from './define.js';
 export * from './registry.js';
 export * from './table.js';

@@ -16,6 +16,13 @@ export const STAND_IN_MIN = 0xfff00000;
 /** Highest stand-in index (~0 is VPP's "none", never a stand-in). */
 export const STAND_IN_MAX = 0xfffffffe;
 
+/**
+ * Answered stand-ins a client remembers at least: calls and inverses recorded during one
+ * transaction name its stand-ins until it ends, so a transaction creating more interfaces
+ * than half this awaits its creates instead (apply).
+ */
+export const STAND_INS_REMEMBERED = 16384;
+
 /** Whether an index value is a stand-in. */
 export function isStandIn(v: number): boolean {
   return v >= STAND_IN_MIN && v <= STAND_IN_MAX;

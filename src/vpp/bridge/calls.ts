@@ -8,7 +8,7 @@ import { encodeMarkingStandIns } from '../binapi/stand-in.js';
 import { decode } from '../binapi/wire.js';
 import { BridgeProtocolError, DependencyFailedError, ProtocolMismatchError, VppRetvalError, VppTimeoutError } from './errors.js';
 import { EMPTY_BODY, encodeRequest, type Session } from './handshake.js';
-import { StandIns, type StandInPatch } from './stand-ins.js';
+import { StandIns, type StandIn, type StandInPatch } from './stand-ins.js';
 
 /** A decoded VPP message (field names as in the .api definitions). */
 export type Msg = Record<string, unknown>;
@@ -39,8 +39,9 @@ class Call {
   done = false;
   /** Details collected so far (dumps only). */
   readonly details: Msg[] | undefined;
-  /** Offsets of stand-ins in `frame`, to resolve when it is sent. */
+  /** Offsets of stand-ins in `frame` and their entries, to resolve when it is sent. */
   marks: readonly number[] | undefined = undefined;
+  standIns: readonly StandIn<Call>[] | undefined = undefined;
   /** The stand-in this call's reply resolves, the reply's id and where the index sits in it. */
   source: { readonly standIn: number; readonly replyId: number; readonly valueAt: number; readonly field: string } | undefined = undefined;
 
@@ -103,7 +104,7 @@ export class CallTracker {
    * session whose bridge announced chained messages.
    */
   requestIndexed(s: Session, name: string, body: Msg, opts: CallOptions, field: string): IndexedCall {
-    const replyId = s.table.idOf(`${name}_reply`);
+    const replyId = replyIdOf(s, name);
     const valueAt = s.table.defAt(replyId)?.fieldOffsets[field];
     if (valueAt === undefined) throw new BridgeProtocolError(`${name}_reply has no ${field} at a fixed offset`);
     let standIn = 0;
@@ -187,9 +188,15 @@ export class CallTracker {
     let frame: Buffer;
     let ping: Buffer | undefined;
     let marks: readonly number[];
+    let standIns: StandIn<Call>[] | undefined;
     try {
       ({ value: frame, at: marks } = encodeMarkingStandIns(() => encodeRequest(s, name, body, ctx)));
       if (dump) ping = encodeRequest(s, 'control_ping', EMPTY_BODY, ctx);
+      if (marks.length > 0) {
+        const found = this.standIns.lookup(name, frame, marks);
+        if (found instanceof Error) throw found;
+        standIns = found;
+      }
     } catch (err) {
       const e = err instanceof UnknownMessageError ? new ProtocolMismatchError([err.nameCrc]) : (err as Error);
       if (source !== undefined) this.standIns.settle(source.standIn, e);
@@ -199,7 +206,10 @@ export class CallTracker {
     const deadline = performance.now() + timeoutMs;
     return new Promise((resolve, reject) => {
       const c = new Call(ctx, name, frame, ping, timeoutMs, deadline, resolve, reject);
-      if (marks.length > 0) c.marks = marks;
+      if (standIns !== undefined) {
+        c.marks = marks;
+        c.standIns = standIns;
+      }
       c.source = source;
       if (deadline < this.sweepAt) this.arm(deadline);
       if (this.inflight.size < this.window) this.launch(c);
@@ -212,8 +222,8 @@ export class CallTracker {
 
   private launch(c: Call): void {
     let chain: FrameChain | undefined;
-    if (c.marks !== undefined) {
-      const filled = this.standIns.fill(c.name, c.frame, c.marks, c);
+    if (c.marks !== undefined && c.standIns !== undefined) {
+      const filled = this.standIns.fill(c.name, c.frame, c.marks, c.standIns, c);
       if (filled instanceof Error) {
         // never in flight, and no longer waiting: settled here without finish's book-keeping
         c.done = true;
@@ -229,14 +239,19 @@ export class CallTracker {
     this.send(c.frame, c.ping, chain);
   }
 
-  /** A create settled: its stand-in resolves, or its dependents fail (the bridge drops them). */
+  /**
+   * A create settled: its stand-in resolves, or fails the calls not yet sent that name it.
+   * Those sent with a patch fail here only when VPP refused the create, as the bridge then
+   * drops them; after a timeout or an undecodable reply VPP may still run them (the bridge
+   * goes by the reply's retval), so they wait for their own answers.
+   */
   private settleSource(c: Call, err: Error | undefined, value?: unknown): void {
     const src = c.source;
     if (src === undefined) return;
     const index = err === undefined ? (value as Msg)[src.field] : undefined;
     const outcome = typeof index === 'number' ? index : (err ?? new BridgeProtocolError(`${c.name} reply has no ${src.field}`));
     const dependents = this.standIns.settle(src.standIn, outcome);
-    if (!(outcome instanceof Error)) return;
+    if (!(outcome instanceof VppRetvalError)) return;
     for (const d of dependents) this.finish(d, new DependencyFailedError(d.name, outcome));
   }
 
@@ -307,5 +322,15 @@ export class CallTracker {
       this.nextCtx = c >= MAX_CONTEXT ? 1 : c + 1;
       if (!this.inflight.has(c)) return c;
     }
+  }
+}
+
+/** The id of `name`'s reply, as a mismatch when VPP's table lacks it. */
+function replyIdOf(s: Session, name: string): number {
+  try {
+    return s.table.idOf(`${name}_reply`);
+  } catch (err) {
+    if (err instanceof UnknownMessageError) throw new ProtocolMismatchError([err.nameCrc]);
+    throw err;
   }
 }

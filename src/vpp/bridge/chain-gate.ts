@@ -2,10 +2,11 @@
  * The bridge's side of chained calls, per session: the replies that later frames take an
  * interface index from, and the frames held until such a reply is in. VPP runs one client's
  * calls in order, so once a frame waits for a reply, every frame behind it waits too. A
- * source that is never answered (a client naming a frame VPP does not reply to) holds that
- * session's later frames until its calls time out and it goes away; other sessions go on.
+ * source VPP never answers (a client naming a frame VPP does not reply to) holds that
+ * session's later frames until it sends `sockclnt_create` again or ends; other sessions go on.
  */
 import type { ChainPatch, ChainTable } from './chain.js';
+import { CHAIN_SOURCES_KEPT as ANSWERED_SOURCES_KEPT } from './contract.js';
 
 /** A source call's reply as far as the gate knows it. */
 interface Source {
@@ -19,14 +20,10 @@ interface Source {
 interface Unit {
   readonly frame: Buffer;
   readonly patches: readonly ChainPatch[] | undefined;
+  /** The frame's context when later frames take an index from its reply. */
+  readonly source: number | undefined;
 }
 
-/**
- * Answered sources kept for patches still to come. The client writes an index itself once it
- * has the reply, and it has at most its window (512 by default) of calls unanswered, so a
- * source older than this many is never asked for again.
- */
-export const ANSWERED_SOURCES_KEPT = 8192;
 
 /** What `admit` and `observe` decided. */
 export interface GateResult {
@@ -54,6 +51,7 @@ export class ChainGate {
   admit(frames: readonly Buffer[], table: ChainTable | undefined): GateResult {
     if (table === undefined && this.held.length === 0) return { forward: frames as Buffer[], unknown: 0, patched: 0 };
     let byFrame: Map<number, ChainPatch[]> | undefined;
+    let sourceAt: Map<number, number> | undefined;
     if (table !== undefined) {
       for (const s of table.sources) {
         const old = this.sources.get(s.context);
@@ -65,6 +63,7 @@ export class ChainGate {
         }
         this.sources.set(s.context, { replyId: s.replyId, valueAt: s.valueAt, outcome: undefined });
         this.awaited++;
+        (sourceAt ??= new Map()).set(s.frame, s.context);
       }
       for (const p of table.patches) {
         byFrame ??= new Map();
@@ -73,7 +72,7 @@ export class ChainGate {
         else list.push(p);
       }
     }
-    for (let i = 0; i < frames.length; i++) this.held.push({ frame: frames[i] as Buffer, patches: byFrame?.get(i) });
+    for (let i = 0; i < frames.length; i++) this.held.push({ frame: frames[i] as Buffer, patches: byFrame?.get(i), source: sourceAt?.get(i) });
     return this.release();
   }
 
@@ -106,11 +105,15 @@ export class ChainGate {
           const s = this.sources.get(p.source);
           if (s === undefined) {
             unknown++;
+            this.neverSent(u);
             continue units;
           }
           if (s.outcome === undefined) break units;
           // VPP refused the create: the client fails this call itself, and VPP never sees it
-          if (s.outcome === 'failed') continue units;
+          if (s.outcome === 'failed') {
+            this.neverSent(u);
+            continue units;
+          }
         }
         for (const p of u.patches) u.frame.writeUInt32BE(this.sources.get(p.source)?.outcome as number, p.at);
         patched++;
@@ -119,6 +122,25 @@ export class ChainGate {
     }
     this.held = i === this.held.length ? [] : this.held.slice(i);
     return { forward, unknown, patched };
+  }
+
+  /** A dropped frame that was a source will never be answered: what waits for it is dropped too. */
+  private neverSent(u: Unit): void {
+    const s = u.source === undefined ? undefined : this.sources.get(u.source);
+    if (s === undefined || s.outcome !== undefined) return;
+    s.outcome = 'failed';
+    this.awaited--;
+    this.answered++;
+  }
+
+  /** Drops every held frame and what is known of sources (the session starts over). */
+  reset(): number {
+    const dropped = this.held.length;
+    this.held = [];
+    this.sources.clear();
+    this.awaited = 0;
+    this.answered = 0;
+    return dropped;
   }
 
   private forgetOldest(): void {

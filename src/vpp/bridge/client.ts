@@ -7,7 +7,7 @@
  * after the bridge or VPP goes away, reporting VPP restarts.
  */
 import { randomBytes } from 'node:crypto';
-import { ControlCode, FEATURE_CHAIN, isControl, parseControl, encodeControl } from './contract.js';
+import { CHAIN_SOURCES_KEPT, ControlCode, FEATURE_CHAIN, isControl, parseControl, encodeControl } from './contract.js';
 import { BridgeClosedError, BridgeProtocolError } from './errors.js';
 import { Listeners, type BridgeClientEvents } from './events.js';
 import { CallTracker, type CallOptions, type Msg } from './calls.js';
@@ -303,7 +303,8 @@ export class BridgeClient {
         this.lastError = `bridge dropped frames: ${c.detail}`;
         break;
       case ControlCode.Features:
-        this.chains = c.detail.split(' ').includes(FEATURE_CHAIN);
+        // a chain table numbers frames with a u16, and the bridge remembers sources for a window this big
+        this.chains = c.detail.split(' ').includes(FEATURE_CHAIN) && this.opts.window <= CHAIN_SOURCES_KEPT / 2 && this.opts.maxBatch <= 0xffff;
         break;
       default:
         break;

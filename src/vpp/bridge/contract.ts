@@ -56,6 +56,13 @@ export enum ControlCode {
 /** The Features word of chained data messages. */
 export const FEATURE_CHAIN = 'chain';
 
+/**
+ * Answered sources a bridge keeps for patches still to come. A client writes the index in
+ * itself once it has the reply, and has at most its window of calls unanswered, so one whose
+ * window is at most half this never names a forgotten source.
+ */
+export const CHAIN_SOURCES_KEPT = 8192;
+
 /** A parsed control message. */
 export interface ControlMessage {
   readonly code: ControlCode;

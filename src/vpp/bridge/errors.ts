@@ -66,7 +66,7 @@ export class BridgeProtocolError extends Error {
 
 /**
  * A call named an interface by the stand-in of a create that failed, so it was never run:
- * VPP refused the create (or it never got an answer), and the interface does not exist.
+ * VPP refused the create, or the client stopped waiting for it before the call was sent.
  */
 export class DependencyFailedError extends Error {
   readonly retryable = false;
@@ -75,7 +75,7 @@ export class DependencyFailedError extends Error {
     /** Why the create failed. */
     override readonly cause: Error,
   ) {
-    super(`failed to call ${messageName}: not sent, the interface it names was not created: ${cause.message}`, { cause });
+    super(`failed to call ${messageName}: not sent, the create of the interface it names failed: ${cause.message}`, { cause });
     this.name = 'DependencyFailedError';
   }
 }

@@ -175,6 +175,11 @@ export class BridgeServer {
         return;
       }
       s = this.openSession(key, identity);
+    } else if (frameMsgId(first) === MEMCLNT_ID.sockclnt_create) {
+      // the client starts over on this session (it had lost us): what it sent before is failed
+      // on its side, so frames still held for it go, and it learns again what this bridge does
+      s.gate?.reset();
+      this.control(identity, ControlCode.Features, FEATURE_CHAIN);
     }
     if (s.conn === undefined) s.waiting.push({ frames: good, chain });
     else this.forward(s, good, chain);
@@ -219,6 +224,8 @@ export class BridgeServer {
       s.conn?.send(frames);
     } catch (err) {
       this.stats.backendErrors++;
+      // a source among the refused frames would never be answered: nothing may wait for it
+      s.gate?.reset();
       this.control(s.identity, ControlCode.Malformed, `backend refused frames: ${(err as Error).message}`);
     }
   }

@@ -1,10 +1,11 @@
 /**
  * The client's stand-in indexes (binapi/stand-in.ts): handed out with a create sent through a
  * bridge that writes real indexes over them, resolved by that create's reply. A call encoded
- * with a stand-in gets, when it is sent, the real index written in if the reply is in, a
- * patch for the bridge if it is not, or a DependencyFailedError if the create failed.
+ * with stand-ins holds their entries from then on; when it is sent, each gets the real index
+ * written in if the reply is in, a patch for the bridge if it is not, or fails the call if the
+ * create failed.
  */
-import { STAND_IN_MAX, STAND_IN_MIN } from '../binapi/stand-in.js';
+import { STAND_INS_REMEMBERED, STAND_IN_MAX, STAND_IN_MIN } from '../binapi/stand-in.js';
 import { DependencyFailedError, UnknownStandInError } from './errors.js';
 
 /** A patch for the bridge: fill `at` from the reply to the call with context `source`. */
@@ -17,19 +18,16 @@ export interface StandInPatch {
 export interface StandIn<C> {
   readonly context: number;
   outcome: number | Error | undefined;
-  /** Calls sent with a patch for it, to fail if the create fails. */
+  /** Calls sent with a patch for it, to fail if VPP refuses the create. */
   dependents: C[];
 }
 
-/**
- * Stand-ins remembered after their create settled: inverses recorded during a transaction
- * name them and run once it is over, well within this many creates.
- */
-const SETTLED_KEPT = 4096;
+const NONE: never[] = [];
 
 /** Hands out stand-ins and remembers what they turned into. */
 export class StandIns<C> {
   private next = STAND_IN_MIN;
+  /** Unanswered stand-ins, never forgotten, then answered ones, forgotten oldest first. */
   private readonly entries = new Map<number, StandIn<C>>();
   private settled = 0;
 
@@ -43,16 +41,30 @@ export class StandIns<C> {
   }
 
   /**
-   * For a call about to be sent with stand-ins at `marks` of its frame: writes the real index
-   * over each one whose create has been answered, and returns patches for those still in
-   * flight (the bridge fills them in; `call` joins their dependents), or why the call cannot go.
+   * The entries of the stand-ins at `marks` of a frame just encoded, which the call keeps until
+   * it is sent (so forgetting old entries never strands a queued call), or why it cannot go.
    */
-  fill(name: string, frame: Buffer, marks: readonly number[], call: C): StandInPatch[] | Error | undefined {
-    let patches: StandInPatch[] | undefined;
+  lookup(name: string, frame: Buffer, marks: readonly number[]): StandIn<C>[] | Error {
+    const found: StandIn<C>[] = [];
     for (const at of marks) {
       const v = frame.readUInt32BE(at);
       const e = this.entries.get(v);
       if (e === undefined) return new UnknownStandInError(name, v);
+      found.push(e);
+    }
+    return found;
+  }
+
+  /**
+   * For a call about to be sent: writes the real index over each stand-in whose create has
+   * been answered, and returns patches for those still unanswered (the bridge fills them in;
+   * `call` joins their dependents), or why the call cannot go.
+   */
+  fill(name: string, frame: Buffer, marks: readonly number[], found: readonly StandIn<C>[], call: C): StandInPatch[] | Error | undefined {
+    let patches: StandInPatch[] | undefined;
+    for (let i = 0; i < marks.length; i++) {
+      const at = marks[i] as number;
+      const e = found[i] as StandIn<C>;
       if (e.outcome instanceof Error) return new DependencyFailedError(name, e.outcome);
       if (e.outcome !== undefined) frame.writeUInt32BE(e.outcome, at);
       else {
@@ -66,17 +78,17 @@ export class StandIns<C> {
   /** The create answered: the index, or the error that means there is none. Returns its dependents. */
   settle(standIn: number, outcome: number | Error): C[] {
     const e = this.entries.get(standIn);
-    if (e === undefined || e.outcome !== undefined) return [];
+    if (e === undefined || e.outcome !== undefined) return NONE;
     e.outcome = outcome;
     const dependents = e.dependents;
-    e.dependents = [];
-    if (++this.settled > SETTLED_KEPT) this.forgetOldest();
+    e.dependents = NONE;
+    if (++this.settled > STAND_INS_REMEMBERED) this.forgetOldest();
     return dependents;
   }
 
   private forgetOldest(): void {
     for (const [v, e] of this.entries) {
-      if (this.settled <= SETTLED_KEPT / 2) break;
+      if (this.settled <= STAND_INS_REMEMBERED / 2) break;
       if (e.outcome === undefined) continue;
       this.entries.delete(v);
       this.settled--;
