@@ -161,8 +161,10 @@ for (const mode of ['tap', 'veth'] as const) {
       ?? (c.args['route'] as { paths: { sw_if_index: number }[] } | undefined)?.paths[0]?.sw_if_index
       ?? (c.args['neighbor'] as { sw_if_index: number } | undefined)?.sw_if_index);
     t.deepEqual(named, named.map(() => real));
-    // the name index ends with the real index, not the stand-in
-    t.true(Object.values(found.index.toJSON().interfaces).includes(real as number));
+    // the name index ends with the real index, both ways, not the stand-in
+    const name = found.index.ifName(real as number);
+    t.truthy(name);
+    t.is(found.index.ifIndex(name as string), real);
     t.true(Object.values(found.index.toJSON().interfaces).every((i) => i < 0xfff00000));
     if (!r.ok) return;
     const back = await apply(ch, planVpp(base, r.actual).ops, found.index);
@@ -187,4 +189,25 @@ test('through a bridge that takes stand-ins, a refused TAP create sends nothing 
   t.is(r.outcomes[0]?.status, 'failed');
   t.deepEqual(sim.dump(), before);
   t.deepEqual(found.index.toJSON(), index0);
+});
+
+test('through a bridge that takes stand-ins, an interface changed in place in a later step waits for the creates before it, so it never runs behind a refused one', async (t) => {
+  const { sim, client, conn, found, tx, tapHost } = await podAddRig(t, 'tap');
+  const create = tx.find((o) => o.op === 'create' && o.item.kind === 'vpp-interface');
+  const loop = [...found.items].find((it) => it.kind === 'vpp-interface' && it.value.type === 'SOFTWARE_LOOPBACK' && found.index.ifIndex(it.value.name) !== undefined);
+  if (create === undefined || loop === undefined || loop.kind !== 'vpp-interface') return t.fail('no TAP create or loopback in the scenario');
+  const changed = { ...loop, value: { ...loop.value, mtu: 1400 } };
+  const ops = [create, { step: create.step + 1, op: 'update' as const, key: loop.key, kind: loop.kind, item: changed, previous: loop }];
+  const before = sim.dump();
+  const seq0 = sim.callLog.at(-1)?.seq ?? 0;
+  sim.failMessage('tap_create_v3', -1, 1);
+  const r = await apply(client, ops, found.index, { actual: found.items, tapHost });
+  sim.clearFaults();
+  t.false(r.ok);
+  t.deepEqual(sim.callLog.filter((c) => c.seq > seq0 && c.conn === conn && c.name !== 'control_ping').map((c) => c.name), ['tap_create_v3']);
+  t.deepEqual(sim.dump(), before);
+  // once the create succeeds, the change follows it
+  const ok = await apply(client, ops, found.index, { actual: found.items, tapHost });
+  t.true(ok.ok);
+  t.deepEqual(sim.callLog.filter((c) => c.seq > seq0 && c.conn === conn && c.name !== 'control_ping').map((c) => c.name).slice(1, 3), ['tap_create_v3', 'hw_interface_set_mtu']);
 });

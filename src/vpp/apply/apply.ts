@@ -13,6 +13,7 @@
  * drops them). The first failure in send order is returned, revert errors attached.
  */
 import { ItemSet } from '../../desired/itemset.js';
+import { STAND_INS_REMEMBERED } from '../binapi/stand-in.js';
 import { recordApplied, type Op } from '../../desired/plan.js';
 import { rootCause } from '../api/channel.js';
 import type { VppChannel } from '../api/channel.js';
@@ -83,7 +84,7 @@ export class ApplyOpError extends Error {
 
 /** Applies `ops` (sorted by step, as the planner returns them) as one transaction. */
 export async function apply(ch: VppChannel, ops: readonly Op[], index: NameIndex, opts: ApplyOptions = {}): Promise<ApplyResult> {
-  const ctx = { ch, index, tapHost: opts.tapHost };
+  const ctx = { ch: withinStandIns(ch, ops), index, tapHost: opts.tapHost };
   // the calls sent before the first await leave as one message rather than the first alone
   ch.gather?.();
   const journal = new Journal();
@@ -171,6 +172,17 @@ function byStepsUnsorted(ops: readonly Op[]): Op[][] {
     else g.push(op);
   }
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g);
+}
+
+/**
+ * The channel for one transaction: without stand-ins when it creates more interfaces than a
+ * client remembers stand-ins for while the calls and inverses naming them may still be sent.
+ */
+function withinStandIns(ch: VppChannel, ops: readonly Op[]): VppChannel {
+  if (ch.requestIndexed === undefined) return ch;
+  let creates = 0;
+  for (const op of ops) if (op.op === 'create' && op.item.kind === 'vpp-interface') creates++;
+  return creates <= STAND_INS_REMEMBERED / 2 ? ch : { request: (n, b) => ch.request(n, b), dump: (n, b) => ch.dump(n, b) };
 }
 
 function sendFollowUps(undo: UndoList, send: SendLater): void {

@@ -46,9 +46,13 @@ function createDevice(ctx: ApplyContext, v: VppInterfaceValue, undo: UndoList): 
   })();
   // an interface of another type (memif) already exists: it is only configured
   if (created === undefined) return { standIn: undefined, index: new Promise((resolve) => resolve(mustIf(ctx.index, v.name))) };
-  undo.call(created.index, `delete ${v.type} ${v.name}`, (idx) => deleteDevice(ch, v, idx));
+  undo.call(created.index, `delete ${DEVICE_WORD[v.type] ?? v.type} ${v.name}`, (idx) => deleteDevice(ch, v, idx));
   return created;
 }
+
+const DEVICE_WORD: Partial<Record<VppInterfaceValue['type'], string>> = {
+  TAP: 'TAP', SOFTWARE_LOOPBACK: 'loopback', AF_PACKET: 'AF_PACKET', VXLAN_TUNNEL: 'VXLAN tunnel',
+};
 
 /** Deletes a created device by its index (or, where VPP keys it so, by its settings). */
 function deleteDevice(ch: ApplyContext['ch'], v: VppInterfaceValue, idx: number): Promise<unknown> {
@@ -80,10 +84,17 @@ export function createInterface(ctx: ApplyContext, v: VppInterfaceValue, undo: U
     });
   }
   const { index } = ctx;
-  // the real index replaces the stand-in as soon as VPP's answer is in, before apply returns
+  // the real index replaces the stand-in as soon as VPP's answer is in, before apply returns;
+  // a failed create's stand-in goes (a revert's re-create has no revert to take it back)
   created.index.then((idx) => {
-    if (index.ifIndex(v.name) === standIn) index.setIf(v.name, idx);
-  }, () => undefined);
+    if (index.ifIndex(v.name) !== standIn) return;
+    const stale = index.ifName(idx);
+    index.setIf(v.name, idx);
+    // VPP reused the index of an interface the index still named: a revert names it again
+    if (stale !== undefined && stale !== v.name) undo.push(`name ${idx} ${stale} again`, () => index.setIf(stale, idx));
+  }, () => {
+    if (index.ifIndex(v.name) === standIn) index.deleteIf(v.name);
+  });
   for (const s of nameAndSettings(ctx, v, standIn, undo)) undo.call(s.send());
   return undefined;
 }

@@ -57,12 +57,16 @@ export function realise(ctx: ApplyContext, op: Op, undo: UndoList): Promise<Send
 }
 
 /**
- * Whether an op may only be sent once everything before it succeeded: deleting a device or
- * bridge domain cannot be taken back exactly (the re-creation gets a new index, which the
- * inverses recorded before it still name), so it must not run behind a failed call.
+ * Whether an op may only be sent once everything before it succeeded, as it cannot be taken
+ * back exactly and so must not run behind a failed call: deleting a device or bridge domain
+ * (the re-creation gets a new index, which the inverses recorded before it still name), and
+ * setting up a NIC or changing an interface in place (a NIC's previous MAC, MTU and rx mode
+ * are not known). Creates no longer hold the steps after them back until VPP answers (they
+ * hand out stand-ins), so this is what keeps these from running behind a failed create.
  */
 export function needsSettledPast(op: Op): boolean {
-  if (op.op !== 'delete') return false;
   const it = op.item;
+  if (it.kind === 'vpp-interface' && (op.op === 'update' || isPhysical(it.value))) return true;
+  if (op.op !== 'delete') return false;
   return it.kind === 'vpp-bridge-domain' || (it.kind === 'vpp-interface' && !isPhysical(it.value));
 }
