@@ -3,6 +3,7 @@ import { ChainGate } from '../../src/vpp/bridge/chain-gate.js';
 import { StandIns } from '../../src/vpp/bridge/stand-ins.js';
 import { STAND_INS_REMEMBERED, STAND_IN_MIN } from '../../src/vpp/binapi/index.js';
 import { UnknownStandInError } from '../../src/vpp/bridge/errors.js';
+import { CHAIN_SOURCES_KEPT } from '../../src/vpp/bridge/contract.js';
 
 const REPLY = 50;
 /** A request frame: id, client index, context, then a u32 index at 10. */
@@ -86,4 +87,19 @@ test('a client forgets answered stand-ins only past the number it promises to re
   const recent = Buffer.alloc(14);
   recent.writeUInt32BE(first + STAND_INS_REMEMBERED, 10);
   t.false(ins.lookup('x', recent, [10]) instanceof Error);
+});
+
+test('the bridge forgets answered creates only past the number the contract promises, oldest first', (t) => {
+  const gate = new ChainGate();
+  const n = CHAIN_SOURCES_KEPT + 1;
+  for (let ctx = 1; ctx <= n; ctx++) {
+    gate.admit([req(ctx)], { sources: [{ frame: 0, replyId: REPLY, valueAt: 10, context: ctx }], patches: [] });
+    gate.observe([reply(ctx, 0, ctx + 1000)]);
+  }
+  const oldest = gate.admit([req(n + 1, STAND_IN_MIN)], { sources: [], patches: [{ frame: 0, at: 10, source: 1 }] });
+  t.is(oldest.unknown, 1);
+  const newest = gate.admit([req(n + 2, STAND_IN_MIN)], { sources: [], patches: [{ frame: 0, at: 10, source: n }] });
+  t.is(newest.forward[0]?.readUInt32BE(10), n + 1000);
+  const kept = gate.admit([req(n + 3, STAND_IN_MIN)], { sources: [], patches: [{ frame: 0, at: 10, source: n - CHAIN_SOURCES_KEPT / 2 + 1 }] });
+  t.is(kept.unknown, 0);
 });

@@ -7,6 +7,7 @@
  */
 import type { ChainPatch, ChainTable } from './chain.js';
 import { CHAIN_SOURCES_KEPT as ANSWERED_SOURCES_KEPT } from './contract.js';
+import { forgetOldestAnswered } from './forget.js';
 
 /** A source call's reply as far as the gate knows it. */
 interface Source {
@@ -87,7 +88,7 @@ export class ChainGate {
         this.awaited--;
         this.answered++;
       }
-      if (this.answered > ANSWERED_SOURCES_KEPT) this.forgetOldest();
+      if (this.answered > ANSWERED_SOURCES_KEPT) this.answered = forgetOldestAnswered(this.sources, isAnswered, this.answered, ANSWERED_SOURCES_KEPT);
     }
     return this.held.length === 0 ? NOTHING : this.release();
   }
@@ -142,15 +143,10 @@ export class ChainGate {
     this.answered = 0;
     return dropped;
   }
+}
 
-  private forgetOldest(): void {
-    for (const [ctx, s] of this.sources) {
-      if (this.answered <= ANSWERED_SOURCES_KEPT / 2) break;
-      if (s.outcome === undefined) continue;
-      this.sources.delete(ctx);
-      this.answered--;
-    }
-  }
+function isAnswered(s: Source): boolean {
+  return s.outcome !== undefined;
 }
 
 const NOTHING: GateResult = Object.freeze({ forward: [], unknown: 0, patched: 0 }) as GateResult;

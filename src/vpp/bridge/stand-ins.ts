@@ -7,6 +7,7 @@
  */
 import { STAND_INS_REMEMBERED, STAND_IN_MAX, STAND_IN_MIN } from '../binapi/stand-in.js';
 import { DependencyFailedError, UnknownStandInError } from './errors.js';
+import { forgetOldestAnswered } from './forget.js';
 
 /** A patch for the bridge: fill `at` from the reply to the call with context `source`. */
 export interface StandInPatch {
@@ -82,16 +83,11 @@ export class StandIns<C> {
     e.outcome = outcome;
     const dependents = e.dependents;
     e.dependents = NONE;
-    if (++this.settled > STAND_INS_REMEMBERED) this.forgetOldest();
+    if (++this.settled > STAND_INS_REMEMBERED) this.settled = forgetOldestAnswered(this.entries, isSettled, this.settled, STAND_INS_REMEMBERED);
     return dependents;
   }
+}
 
-  private forgetOldest(): void {
-    for (const [v, e] of this.entries) {
-      if (this.settled <= STAND_INS_REMEMBERED / 2) break;
-      if (e.outcome === undefined) continue;
-      this.entries.delete(v);
-      this.settled--;
-    }
-  }
+function isSettled(e: StandIn<unknown>): boolean {
+  return e.outcome !== undefined;
 }
