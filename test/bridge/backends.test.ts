@@ -65,3 +65,30 @@ test('through the vpp backend a VPP restart shows as a dropped socket, and the n
   t.not(sim.pid, oldPid);
   t.is((await c.request('create_loopback', {})).retval, 0);
 });
+
+test('through the vpp backend (VPP\'s API socket) calls naming a new interface by its stand-in are held until the reply and get the real index', async (t) => {
+  const dir = await tempDir(t);
+  const sim = new VppSimulator({ seed: 17 });
+  t.teardown(() => sim.close());
+  const api = await serveVppSocket(sim, join(dir, 'api.sock'));
+  t.teardown(() => api.close());
+  const backend = new VppSocketBackend(api.path);
+  t.teardown(() => backend.close());
+  const bridge = await startBridge(t, backend, dir);
+  const c = await connectClient(t, bridge.endpoint);
+  await c.ping();
+  const seq0 = sim.callLog.at(-1)?.seq ?? 0;
+  c.gather();
+  const lo = c.requestIndexed('create_loopback', { mac_address: MAC }, 'sw_if_index');
+  t.not(lo.standIn, undefined);
+  const addr = c.request('sw_interface_add_del_address', {
+    sw_if_index: lo.standIn as number, is_add: true, prefix: { address: { af: 0, un: { ip4: [10, 1, 2, 3] } }, len: 24 },
+  });
+  const idx = (await lo.reply).sw_if_index as number;
+  t.is((await addr).retval, 0);
+  t.is(bridge.stats.patchedFrames, 1);
+  const seen = sim.callLog.filter((x) => x.seq > seq0 && x.name !== 'control_ping').map((x) => [x.name, x.args['sw_if_index']]);
+  t.deepEqual(seen, [['create_loopback', undefined], ['sw_interface_add_del_address', idx]]);
+  const addrs = await c.dump('ip_address_dump', { sw_if_index: idx, is_ipv6: false });
+  t.is(addrs.length, 1);
+});
