@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { peerOwner } from '../src/desired/index.js';
 import type { Config } from '../src/config/index.js';
 import { agentNodeFlags, benchConfig, buildCompiledAgent, container, rawConfig, seedPeers, since, startBridgeChild, startInProcess, tempDir } from './agent-harness.js';
-import { figure, fmt, report, sample } from './stats.js';
+import { figure, fmt, report, sample, speedProbe } from './stats.js';
 
 const suite = 'restart';
 const execFileP = promisify(execFile);
@@ -260,6 +260,7 @@ async function bareNodeStarts(runs: number): Promise<void> {
 export default async function restartFigures(): Promise<void> {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   figure(suite, 'load average at start (1/5/15 min, 2 cores)', load());
+  figure(suite, 'VM speed probe', speedProbe());
   const tmp = await tempDir('ipnet-restart-bench-');
   // the simulated VPP in its own compiled process, as in the AddPod figures: it answers the
   // start-up resync's ~2,500 dumps beside the agent, not inside the bench's tsx process
@@ -294,6 +295,7 @@ export default async function restartFigures(): Promise<void> {
     const viaTsx = existsSync(join('dist', 'src', 'main', 'agent.js')) ? 'bin/ipnet-agent.js (a dist/ exists: compiled)' : 'bin/ipnet-agent.js under tsx';
     await spawnedRestarts(tmp.dir, vpp.endpoint, 'bin/ipnet-agent.js', viaTsx, 1);
     figure(suite, 'bench process RSS (in-process runs)', `${(process.memoryUsage().rss / 2 ** 20).toFixed(1)} MiB (not the agent's)`);
+    figure(suite, 'VM speed probe', speedProbe());
     figure(suite, 'load average at end', load());
   } finally {
     await vpp.stop();

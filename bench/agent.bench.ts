@@ -10,7 +10,7 @@ import { PodRecords } from '../src/actors/pod-records.js';
 import { benchConfig, benchNode, container, since, startBridgeChild, startInProcess, tempDir, type InProcessAgent } from './agent-harness.js';
 import { flightSwitch, recordCalls, replayAddPods } from './agent-floor.js';
 import { allocatedPerCall, watchGc } from './heap-figures.js';
-import { figure, fmt, percentile, report, sample } from './stats.js';
+import { figure, fmt, percentile, report, sample, speedProbe } from './stats.js';
 
 const suite = 'agent';
 
@@ -169,8 +169,10 @@ export default async function (): Promise<void> {
   // the in-process agent runs with this process's flags: `npm run bench` passes the image's
   figure(suite, 'node flags of this process (the in-process agent\'s)', process.execArgv.join(' ') || '(none)');
   for (const place of ['process', 'embedded'] as const) {
+    figure(suite, 'VM speed probe', speedProbe());
     await addPodSequential(place);
     await addPodBurst(place);
   }
+  figure(suite, 'VM speed probe', speedProbe());
   figure(suite, 'load average at end', load());
 }
