@@ -1,6 +1,7 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { join } from 'node:path';
 import type { BridgeClient } from '../../src/vpp/bridge/client.js';
+import type { BridgeServer } from '../../src/vpp/bridge/server.js';
 import { VppSocketBackend } from '../../src/vpp/socket/client.js';
 import { serveVppSocket } from '../../src/vpp/socket/server.js';
 import { VppSimulator } from '../../src/vpp/sim/simulator.js';
@@ -18,6 +19,18 @@ async function script(c: BridgeClient): Promise<Record<string, unknown>> {
   const ifs = await c.dump('sw_interface_dump', { sw_if_index: 0xffffffff });
   const addrs = await c.dump('ip_address_dump', { sw_if_index: idx, is_ipv6: false });
   return { lo, addr, ifs, addrs };
+}
+
+/** A simulator behind VPP's API socket, and a bridge with the vpp backend in front of it. */
+async function viaApiSocket(t: ExecutionContext, seed: number): Promise<{ sim: VppSimulator; bridge: BridgeServer }> {
+  const dir = await tempDir(t);
+  const sim = new VppSimulator({ seed });
+  t.teardown(() => sim.close());
+  const api = await serveVppSocket(sim, join(dir, 'api.sock'));
+  t.teardown(() => api.close());
+  const backend = new VppSocketBackend(api.path);
+  t.teardown(() => backend.close());
+  return { sim, bridge: await startBridge(t, backend, dir) };
 }
 
 test('a scripted sequence gives identical decoded results through the sim backend and through vpp → API socket → sim', async (t) => {
@@ -47,14 +60,7 @@ test('a scripted sequence gives identical decoded results through the sim backen
 });
 
 test('through the vpp backend a VPP restart shows as a dropped socket, and the new vpe_pid after reconnecting raises the restart event', async (t) => {
-  const dir = await tempDir(t);
-  const sim = new VppSimulator({ seed: 13 });
-  t.teardown(() => sim.close());
-  const api = await serveVppSocket(sim, join(dir, 'api.sock'));
-  t.teardown(() => api.close());
-  const backend = new VppSocketBackend(api.path);
-  t.teardown(() => backend.close());
-  const bridge = await startBridge(t, backend, dir);
+  const { sim, bridge } = await viaApiSocket(t, 13);
   const c = await connectClient(t, bridge.endpoint, { backoff: { initialMs: 10, maxMs: 50 } });
   const oldPid = await c.ping();
   const disconnected = nextEvent(c, 'disconnected');
@@ -67,14 +73,7 @@ test('through the vpp backend a VPP restart shows as a dropped socket, and the n
 });
 
 test('through the vpp backend (VPP\'s API socket) calls naming a new interface by its stand-in are held until the reply and get the real index', async (t) => {
-  const dir = await tempDir(t);
-  const sim = new VppSimulator({ seed: 17 });
-  t.teardown(() => sim.close());
-  const api = await serveVppSocket(sim, join(dir, 'api.sock'));
-  t.teardown(() => api.close());
-  const backend = new VppSocketBackend(api.path);
-  t.teardown(() => backend.close());
-  const bridge = await startBridge(t, backend, dir);
+  const { sim, bridge } = await viaApiSocket(t, 17);
   const c = await connectClient(t, bridge.endpoint);
   await c.ping();
   const seq0 = sim.callLog.at(-1)?.seq ?? 0;
