@@ -7,7 +7,7 @@
  * than name some other interface.
  *
  * Encoding marks where stand-ins land: every `vl_api_interface_index_t` field uses
- * `interfaceIndex`, which reports its offset while `encodeMarkingStandIns` runs.
+ * `interfaceIndex`, which reports its offset between `beginMarking` and `endMarking`.
  */
 import { u32, type Codec } from './codec.js';
 
@@ -28,21 +28,38 @@ export function isStandIn(v: number): boolean {
   return v >= STAND_IN_MIN && v <= STAND_IN_MAX;
 }
 
-/** Offsets of stand-ins written by the encode in progress; undefined when nobody asked. */
+/** Whether an encode that marks stand-ins is in progress, and the offsets found so far. */
+let marking = false;
 let marks: number[] | undefined;
+const NO_MARKS: readonly number[] = Object.freeze([]);
 
 /**
- * Runs an encode and returns, with its result, the byte offsets at which it wrote stand-ins
- * (empty when it wrote none). Encoding is synchronous, so one module-level list suffices.
+ * Starts marking where stand-ins land; `endMarking` ends it and returns the offsets. A pair
+ * rather than a callback: every request the client encodes is marked, and most carry none,
+ * so the common case allocates nothing. Encoding is synchronous, so one module-level list
+ * suffices; marking does not nest.
  */
+export function beginMarking(): void {
+  marking = true;
+  marks = undefined;
+}
+
+/** Ends marking; the offsets at which stand-ins were written (shared and empty when none). */
+export function endMarking(): readonly number[] {
+  const at = marks ?? NO_MARKS;
+  marking = false;
+  marks = undefined;
+  return at;
+}
+
+/** Runs an encode with marking on and returns, with its result, where it wrote stand-ins. */
 export function encodeMarkingStandIns<T>(encode: () => T): { readonly value: T; readonly at: readonly number[] } {
-  const outer = marks;
-  const at: number[] = [];
-  marks = at;
+  beginMarking();
   try {
-    return { value: encode(), at };
+    const value = encode();
+    return { value, at: endMarking() };
   } finally {
-    marks = outer;
+    if (marking) endMarking();
   }
 }
 
@@ -54,7 +71,7 @@ export const interfaceIndex: Codec<number> = {
   size: u32.size,
   read: u32.read,
   write(buf, off, v) {
-    if (marks !== undefined && v !== undefined && isStandIn(v)) marks.push(off);
+    if (marking && v !== undefined && isStandIn(v)) (marks ??= []).push(off);
     return u32.write(buf, off, v);
   },
 };

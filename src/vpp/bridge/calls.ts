@@ -4,19 +4,20 @@
  * out through a callback and come in through `accept`, so the rules are testable in isolation.
  */
 import { UnknownMessageError } from '../binapi/errors.js';
-import { encodeMarkingStandIns } from '../binapi/stand-in.js';
+import { beginMarking, endMarking } from '../binapi/stand-in.js';
 import { decode } from '../binapi/wire.js';
 import { BridgeProtocolError, DependencyFailedError, ProtocolMismatchError, VppRetvalError, VppTimeoutError } from './errors.js';
+import type { ChainSource } from './chain.js';
 import { EMPTY_BODY, encodeRequest, type Session } from './handshake.js';
 import { StandIns, type StandIn, type StandInPatch } from './stand-ins.js';
 
 /** A decoded VPP message (field names as in the .api definitions). */
 export type Msg = Record<string, unknown>;
 
-/** What a frame asks of the bridge besides forwarding (contract.ts, chained data messages). */
+/** What a frame asks of the bridge besides forwarding: its chain table entries, less the frame number the outbox gives them. */
 export interface FrameChain {
-  /** Its reply carries an index later frames take: reply id, where the index sits, the call's context. */
-  source?: { readonly replyId: number; readonly valueAt: number; readonly context: number };
+  /** Its reply carries an index later frames take. */
+  source?: Omit<ChainSource, 'frame'>;
   /** Spots holding stand-ins of creates not answered when the frame left. */
   patches?: StandInPatch[];
 }
@@ -190,7 +191,12 @@ export class CallTracker {
     let marks: readonly number[];
     let standIns: StandIn<Call>[] | undefined;
     try {
-      ({ value: frame, at: marks } = encodeMarkingStandIns(() => encodeRequest(s, name, body, ctx)));
+      beginMarking();
+      try {
+        frame = encodeRequest(s, name, body, ctx);
+      } finally {
+        marks = endMarking();
+      }
       if (dump) ping = encodeRequest(s, 'control_ping', EMPTY_BODY, ctx);
       if (marks.length > 0) {
         const found = this.standIns.lookup(name, frame, marks);

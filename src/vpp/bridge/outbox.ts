@@ -132,7 +132,7 @@ export class Outbox {
       if (pos >= end) break;
       const frame = pos - start;
       if (chain.source !== undefined) sources.push({ frame, ...chain.source });
-      for (const p of chain.patches ?? []) patches.push({ frame, at: p.at, source: p.source });
+      for (const p of chain.patches ?? []) patches.push({ frame, ...p });
     }
     // once `out` is taken whole every entry has been, so positions never need rebasing
     if (this.chainedHead === this.chained.length) {

@@ -6,14 +6,12 @@
  * create failed.
  */
 import { STAND_INS_REMEMBERED, STAND_IN_MAX, STAND_IN_MIN } from '../binapi/stand-in.js';
+import type { ChainPatch } from './chain.js';
 import { DependencyFailedError, UnknownStandInError } from './errors.js';
 import { forgetOldestAnswered } from './forget.js';
 
-/** A patch for the bridge: fill `at` from the reply to the call with context `source`. */
-export interface StandInPatch {
-  readonly at: number;
-  readonly source: number;
-}
+/** A patch for the bridge (a chain table patch before the outbox numbers its frame). */
+export type StandInPatch = Omit<ChainPatch, 'frame'>;
 
 /** One stand-in: its create's context and, once known, the index or why there is none. */
 export interface StandIn<C> {
